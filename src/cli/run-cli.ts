@@ -1,0 +1,80 @@
+/**
+ * The `lake` dispatcher: parses the command name and its flags with node:util `parseArgs`, imports
+ * the command lazily, and turns errors into messages and exit codes. No business logic lives here.
+ */
+import { parseArgs } from "node:util";
+import { DeltaError } from "../delta/index.ts";
+import { LakeUsageError } from "../lake/index.ts";
+import { StorageError } from "../storage/index.ts";
+import { CliError } from "./cli-error.ts";
+import type { CliIo, Command } from "./command.ts";
+
+const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  demo: async () => (await import("./commands/demo.ts")).demo,
+  describe: async () => (await import("./commands/describe.ts")).describe,
+  history: async () => (await import("./commands/history.ts")).history,
+  read: async () => (await import("./commands/read.ts")).read,
+  vacuum: async () => (await import("./commands/vacuum.ts")).vacuum,
+  optimize: async () => (await import("./commands/optimize.ts")).optimize,
+  restore: async () => (await import("./commands/restore.ts")).restore,
+};
+
+/** The process's real stdout and stderr. */
+export const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Runs the CLI and returns the exit code: 0 ok, 1 a table or storage error, 2 a usage error. */
+export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      io.stdout(await overview());
+      return 0;
+    }
+    const load = COMMANDS[name];
+    if (load === undefined) throw new CliError(`Unknown command "${name}". Run "lake --help" for the list.`);
+    const command = await load();
+    if (rest.includes("--help") || rest.includes("-h")) {
+      io.stdout(`${command.usage}\n`);
+      return 0;
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${command.usage}`);
+    }
+    await command.run(
+      {
+        values: parsed.values as Record<string, string | boolean | undefined>,
+        positionals: parsed.positionals,
+      },
+      io,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`lake: ${error.message}\n`);
+      return error.exitCode;
+    }
+    if (error instanceof LakeUsageError) {
+      io.stderr(`lake: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof DeltaError || error instanceof StorageError) {
+      io.stderr(`lake: ${error.message}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function overview(): Promise<string> {
+  const lines = ["Usage: lake <command> [options]", "", "Commands:"];
+  for (const [name, load] of Object.entries(COMMANDS))
+    lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
+  lines.push("", 'Run "lake <command> --help" for the options of a command.', "");
+  return lines.join("\n");
+}

@@ -1,0 +1,115 @@
+/**
+ * DELETE by predicate, copy-on-write: files where no row matches stay; files where every row
+ * matches are removed; other files are rewritten without the matching rows. Rows for which the
+ * predicate is NULL stay, as in SQL.
+ */
+import {
+  type Action,
+  type CommitOptions,
+  checkWriteSupported,
+  commit,
+  encodeAddPath,
+  InvalidOperationError,
+  isAppendOnly,
+  removeAction,
+} from "../delta/index.ts";
+import type { ObjectStore } from "../storage/index.ts";
+import { withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import type { DeltaContext } from "./delta-context.ts";
+import { filesRelation, releaseAll } from "./table-files.ts";
+import { uploadDataFiles } from "./upload.ts";
+
+export interface DeleteMetrics {
+  /** The committed version; undefined when nothing matched (no commit). */
+  readonly version: number | undefined;
+  readonly rowsDeleted: number;
+  readonly filesRemoved: number;
+  readonly filesAdded: number;
+}
+
+/**
+ * Deletes the rows matching `predicate` (a DuckDB SQL boolean expression over the table's columns).
+ * @throws InvalidOperationError on an append-only table or a predicate DuckDB cannot evaluate.
+ */
+export async function deleteRows(
+  ctx: DeltaContext,
+  store: ObjectStore,
+  predicate: string,
+  commitOptions: CommitOptions = {},
+): Promise<DeleteMetrics> {
+  const snapshot = await ctx.snapshot(store);
+  checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
+  if (isAppendOnly(snapshot.metadata)) {
+    throw new InvalidOperationError(
+      `Cannot delete from ${store.location}: the table is append-only (delta.appendOnly=true)`,
+    );
+  }
+  const now = (commitOptions.clock ?? Date.now)();
+  const actions: Action[] = [];
+  let rowsDeleted = 0;
+  await withStagingDir(async (dir) => {
+    for (const file of snapshot.files()) {
+      const { sql, locals } = await filesRelation(ctx.session, snapshot, store, [file]);
+      try {
+        let counts: unknown[];
+        try {
+          const reader = await ctx.session.connection.runAndReadAll(
+            `SELECT count(*) FILTER (WHERE (${predicate}) IS TRUE), count(*) FROM (${sql})`,
+          );
+          counts = reader.getRows()[0] ?? [0n, 0n];
+        } catch (error) {
+          throw new InvalidOperationError(
+            `Cannot evaluate the delete predicate "${predicate}" on ${store.location}: ${(error as Error).message}`,
+          );
+        }
+        const matched = Number(counts[0]);
+        if (matched === 0) continue;
+        rowsDeleted += matched;
+        actions.push({ remove: removeAction(file, now) });
+        if (matched === Number(counts[1])) continue;
+        const staged = await writeDataFiles(
+          ctx.session,
+          `SELECT * FROM (${sql}) WHERE (${predicate}) IS NOT TRUE`,
+          { schema: snapshot.schema, partitionColumns: snapshot.partitionColumns },
+          dir,
+        );
+        await uploadDataFiles(store, staged);
+        for (const f of staged) {
+          actions.push({
+            add: {
+              path: encodeAddPath(f.relativePath),
+              partitionValues: f.partitionValues,
+              size: f.size,
+              modificationTime: now,
+              dataChange: true,
+              stats: f.stats,
+            },
+          });
+        }
+      } finally {
+        await releaseAll(locals);
+      }
+    }
+  });
+  const filesRemoved = actions.filter((a) => "remove" in a).length;
+  const filesAdded = actions.length - filesRemoved;
+  if (rowsDeleted === 0) return { version: undefined, rowsDeleted, filesRemoved, filesAdded };
+  const result = await commit(
+    store,
+    ctx.parquet,
+    snapshot,
+    {
+      operation: "DELETE",
+      operationParameters: { predicate: JSON.stringify([predicate]) },
+      operationMetrics: {
+        numDeletedRows: String(rowsDeleted),
+        numRemovedFiles: String(filesRemoved),
+        numAddedFiles: String(filesAdded),
+      },
+      actions,
+      readScope: { kind: "table" },
+    },
+    commitOptions,
+  );
+  return { version: result.version, rowsDeleted, filesRemoved, filesAdded };
+}

@@ -1,0 +1,50 @@
+/**
+ * DuckDB joined to the Delta layer: one DuckDB session, the Parquet port built on it, and snapshot
+ * loading by version or timestamp. Every table operation of the engine takes one.
+ */
+import { Snapshot, versionAtTimestamp } from "../delta/index.ts";
+import type { ObjectStore } from "../storage/index.ts";
+import { DuckDbParquet } from "./duckdb-parquet.ts";
+import { type DuckDbOptions, DuckDbSession } from "./duckdb-session.ts";
+
+/** An open DuckDB session with the Delta port: use it, then `close()` it. */
+export class DeltaContext {
+  private constructor(
+    readonly session: DuckDbSession,
+    readonly parquet: DuckDbParquet,
+  ) {}
+
+  /** Opens DuckDB with the given settings. */
+  static async open(options: DuckDbOptions = {}): Promise<DeltaContext> {
+    const session = await DuckDbSession.open(options);
+    return new DeltaContext(session, new DuckDbParquet(session));
+  }
+
+  /** Runs `work` with a fresh context and always closes it. */
+  static async with<T>(work: (ctx: DeltaContext) => Promise<T>, options: DuckDbOptions = {}): Promise<T> {
+    const ctx = await DeltaContext.open(options);
+    try {
+      return await work(ctx);
+    } finally {
+      ctx.close();
+    }
+  }
+
+  /**
+   * The snapshot at a version, at a timestamp (ms or ISO text), or the latest.
+   * @throws the Delta layer's errors (TableNotFoundError, VersionNotAvailableError, ...)
+   */
+  async snapshot(store: ObjectStore, at: { version?: number; timestamp?: number } = {}): Promise<Snapshot> {
+    if (at.timestamp !== undefined) {
+      const latest = await Snapshot.load(store, this.parquet);
+      const version = await versionAtTimestamp(store, latest, at.timestamp);
+      return version === latest.version ? latest : Snapshot.load(store, this.parquet, version);
+    }
+    return Snapshot.load(store, this.parquet, at.version);
+  }
+
+  /** Closes DuckDB. */
+  close(): void {
+    this.session.close();
+  }
+}

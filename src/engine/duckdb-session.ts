@@ -1,0 +1,59 @@
+/**
+ * One embedded DuckDB instance, configured explicitly (threads, memory limit, spill folder, no
+ * extension downloads), with one connection used serially. DuckDB runs its own threads inside a query.
+ */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+
+/** Settings of a DuckDB session. */
+export interface DuckDbOptions {
+  /** Worker threads (default: DuckDB's choice, the number of cores). */
+  readonly threads?: number;
+  /** Buffer-manager memory limit, e.g. `"2GB"` (default: DuckDB's, 80% of RAM). */
+  readonly memoryLimit?: string;
+  /** Where DuckDB spills when over the memory limit (default: a folder in the OS temp dir). */
+  readonly tempDirectory?: string;
+}
+
+/** A DuckDB instance and its connection. Call {@link close} when done. */
+export class DuckDbSession {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    /** The connection; queries on it run one at a time. */
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens an in-memory DuckDB with the given settings. */
+  static async open(options: DuckDbOptions = {}): Promise<DuckDbSession> {
+    const config: Record<string, string> = {
+      // Extensions would be downloaded from the internet; a stray call must fail at once instead.
+      autoinstall_known_extensions: "false",
+      autoload_known_extensions: "false",
+      temp_directory: options.tempDirectory ?? join(tmpdir(), "medallion-lake-duckdb"),
+    };
+    if (options.threads !== undefined) config.threads = String(options.threads);
+    if (options.memoryLimit !== undefined) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(":memory:", config);
+    const connection = await instance.connect();
+    // Timestamps are UTC instants in Delta; casts between TIMESTAMP and TIMESTAMPTZ must not shift them.
+    await connection.run("SET TimeZone = 'UTC'");
+    return new DuckDbSession(instance, connection);
+  }
+
+  /** Closes the connection and the instance. */
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** A SQL string literal for `text` (single quotes doubled). */
+export function sqlString(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** A SQL identifier for `name` (double quotes doubled). */
+export function sqlIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}

@@ -1,0 +1,29 @@
+/**
+ * The compute engine: embedded DuckDB. It implements the Delta layer's Parquet port and runs SQL on
+ * local files (objects in remote stores are staged locally first).
+ */
+
+export {
+  type DataFileLayout,
+  type StagedDataFile,
+  withStagingDir,
+  writeDataFiles,
+} from "./data-file-writer.ts";
+export { type DeleteMetrics, deleteRows } from "./delete-rows.ts";
+export { DeltaContext } from "./delta-context.ts";
+export { toDeltaValue } from "./delta-values.ts";
+export { DuckDbParquet, type ParquetCodec } from "./duckdb-parquet.ts";
+export { type DuckDbOptions, DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
+export { duckDbType } from "./duckdb-types.ts";
+export { type LocalFile, localFile, tempPath } from "./local-files.ts";
+export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
+export { sourceSchema } from "./source-schema.ts";
+export { valuesSql } from "./values-sql.ts";
+export {
+  loadIfExists,
+  reconcileSchema,
+  type WriteMetrics,
+  type WriteOptions,
+  type WriteSource,
+  writeTable,
+} from "./write-table.ts";

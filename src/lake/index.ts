@@ -1,0 +1,23 @@
+/**
+ * The composition root: wires storage, the Delta layer and DuckDB into the operations the CLI (and
+ * later the web server) call.
+ */
+
+export {
+  type HistoryEntry,
+  history,
+  type RestoreMetrics,
+  restore,
+  scanRows,
+  typeToString,
+  type VacuumMetrics,
+  vacuum,
+} from "../delta/index.ts";
+export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
+export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
+export { type DemoSummary, runDemo } from "./demo.ts";
+export { describeTable, type TableDescription } from "./describe-table.ts";
+export { LakeUsageError } from "./errors.ts";
+export { storeForLocation } from "./locations.ts";
+export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
+export * from "./row-format.ts";

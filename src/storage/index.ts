@@ -1,0 +1,10 @@
+/**
+ * The storage module's public face: the `ObjectStore` port, its errors and key rules, and the stores
+ * that implement it. Other modules import storage only from here.
+ */
+export { InvalidKeyError, ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
+export { compareKeys, sortKeys, validateKey, validatePrefix } from "./key.ts";
+export { LocalStore } from "./local-store.ts";
+export { MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
+export type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
+export { prefixedStore } from "./prefixed-store.ts";
