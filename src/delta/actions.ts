@@ -160,8 +160,11 @@ export function toAction(value: unknown, where: string): Action | undefined {
   if (keys.length === 0) return undefined;
   if (keys.length > 1) throw new Error(`${where} holds more than one action (${keys.join(", ")})`);
   const type = keys[0] as string;
-  const body = value[type];
-  if (!isRecord(body)) throw new Error(`${where}: "${type}" is not an object`);
+  const raw = value[type];
+  if (!isRecord(raw)) throw new Error(`${where}: "${type}" is not an object`);
+  // Checkpoint rows and some writers (delta-rs) spell absent optional fields as null: drop them, so an
+  // action reads the same whichever file it came from and is re-committed without them.
+  const body = withoutNulls(raw);
   const at = `${where} (${type})`;
   switch (type) {
     case "protocol":
@@ -232,6 +235,15 @@ export function serializeActions(actions: readonly Action[]): string {
 /** True for a plain JSON object. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function withoutNulls(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(body)) {
+    if (value === null || value === undefined) continue;
+    out[key] = key === "deletionVector" && isRecord(value) ? withoutNulls(value) : value;
+  }
+  return out;
 }
 
 function requireFields(body: Record<string, unknown>, where: string, fields: Record<string, string>): void {

@@ -24,7 +24,15 @@ export { type RestoreMetrics, restore } from "./restore.ts";
 export { dataFileKey, partitionRow, readFileRows, type ScanOptions, scanRows } from "./scan.ts";
 export * from "./schema.ts";
 export { Snapshot } from "./snapshot.ts";
-export { buildStats, type ColumnStats, type ParsedStats, parseStats, statsColumnKey } from "./stats.ts";
+export {
+  buildStats,
+  type ColumnStats,
+  type ParsedStats,
+  parseStats,
+  StatsNumber,
+  statsColumnKey,
+  statsValue,
+} from "./stats.ts";
 export * from "./table-properties.ts";
 export { type CommitTime, commitTimes, versionAtTimestamp } from "./time-travel.ts";
 export {

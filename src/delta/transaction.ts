@@ -12,8 +12,9 @@ import { writeCheckpoint } from "./checkpoint-writer.ts";
 import { CommitConflictError, CommitRetriesExhaustedError, DeltaError } from "./errors.ts";
 import { commitKey } from "./log-path.ts";
 import { fileKey } from "./log-replay.ts";
+import { listLog } from "./log-segment.ts";
 import type { ParquetPort } from "./parquet-port.ts";
-import { parseCommit, Snapshot } from "./snapshot.ts";
+import { parseCommit, readAll, Snapshot } from "./snapshot.ts";
 import { checkpointInterval } from "./table-properties.ts";
 import { ENGINE_INFO } from "./version.ts";
 
@@ -52,6 +53,9 @@ export interface CommitOptions {
   /** Write a checkpoint when the version is a multiple of the interval (default true). */
   readonly checkpoint?: boolean;
 }
+
+const BASE_BACKOFF_MS = 5;
+const MAX_BACKOFF_MS = 250;
 
 /** What a commit did. */
 export interface CommitResult {
@@ -104,9 +108,10 @@ export async function commit(
     } catch (error) {
       if (!(error instanceof ObjectExistsError)) throw error;
     }
-    const winner = await readCommit(store, version);
+    // Lost the race for `version`: catch up with every commit made since, in one listing.
+    const winners = await commitsSince(store, version);
     // A retried PUT whose first try succeeded unseen: the "winner" is this very transaction.
-    if (winner.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId)) {
+    if (winners[0]?.actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId)) {
       const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock());
       return { version, attempts: attempt, checkpointed };
     }
@@ -117,10 +122,10 @@ export async function commit(
         "another writer created the table at the same time",
       );
     }
-    checkConflicts(store.location, version, request, winner);
-    version++;
-    const backoff = Math.min(1000, 10 * 2 ** Math.min(attempt, 7));
-    await sleep(backoff / 2 + random() * backoff);
+    for (const winner of winners) checkConflicts(store.location, winner.version, request, winner.actions);
+    version = (winners.at(-1)?.version ?? version) + 1;
+    // Full jitter keeps racing writers from colliding again in lockstep.
+    await sleep(random() * Math.min(MAX_BACKOFF_MS, BASE_BACKOFF_MS * 2 ** Math.min(attempt, 10)));
   }
   throw new CommitRetriesExhaustedError(store.location, maxAttempts);
 }
@@ -171,9 +176,21 @@ function serializeCommit(actions: readonly Action[]): Uint8Array {
   return new TextEncoder().encode(`${actions.map((a) => JSON.stringify(a)).join("\n")}\n`);
 }
 
-async function readCommit(store: ObjectStore, version: number): Promise<Action[]> {
-  const key = commitKey(version);
-  return parseCommit(store.location, key, new TextDecoder().decode(await store.get(key)));
+/** The commits from `version` to the newest, in order, with their actions. */
+async function commitsSince(
+  store: ObjectStore,
+  version: number,
+): Promise<Array<{ version: number; actions: Action[] }>> {
+  const listing = await listLog(store, version);
+  const versions = [...listing.commits.keys()].filter((v) => v >= version).sort((a, b) => a - b);
+  const texts = await readAll(
+    store,
+    versions.map((v) => commitKey(v)),
+  );
+  return versions.map((v, i) => ({
+    version: v,
+    actions: parseCommit(store.location, commitKey(v), texts[i] ?? ""),
+  }));
 }
 
 /** Writes the checkpoint of `version` when it is a multiple of `interval` (0: never). */

@@ -8,7 +8,7 @@ import type { DataFileRequest, ParquetPort, Row, StructType } from "../delta/ind
 import { fieldId, physicalName } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { toDeltaValue } from "./delta-values.ts";
-import { type DuckDbSession, sqlString } from "./duckdb-session.ts";
+import { type DuckDbSession, parquetScan, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
 import { localFile, tempPath } from "./local-files.ts";
 
@@ -25,7 +25,7 @@ export class DuckDbParquet implements ParquetPort {
     const file = await localFile(store, key);
     try {
       const reader = await this.session.connection.runAndReadAll(
-        `SELECT to_json(t)::VARCHAR AS j FROM read_parquet(${sqlString(file.path)}) t`,
+        `SELECT to_json(t)::VARCHAR AS j FROM ${parquetScan(file.path)} t`,
       );
       return reader.getRows().map((row) => JSON.parse(String(row[0])) as Record<string, unknown>);
     } finally {
@@ -57,7 +57,7 @@ export class DuckDbParquet implements ParquetPort {
     try {
       const withRowNumber = request.deletedRows !== undefined;
       const reader = await this.session.connection.runAndReadAll(
-        `SELECT * FROM read_parquet(${sqlString(file.path)}${withRowNumber ? ", file_row_number = true" : ""})`,
+        `SELECT * FROM ${parquetScan(file.path, { fileRowNumber: withRowNumber })}`,
       );
       const names = reader.columnNames();
       const index = new Map(names.map((name, i) => [name, i]));

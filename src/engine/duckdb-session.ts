@@ -57,3 +57,11 @@ export function sqlString(text: string): string {
 export function sqlIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+
+/**
+ * A `read_parquet` table expression for one local file. Hive partitioning is off: partition values
+ * come from the Delta log, and DuckDB would otherwise invent columns from `col=value` directory names.
+ */
+export function parquetScan(path: string, options: { fileRowNumber?: boolean } = {}): string {
+  return `read_parquet(${sqlString(path)}, hive_partitioning = false${options.fileRowNumber ? ", file_row_number = true" : ""})`;
+}

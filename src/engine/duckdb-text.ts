@@ -27,7 +27,8 @@ export function parseDuckDbText(text: string, type: PrimitiveType): DeltaValue |
         text === "inf" ? Number.POSITIVE_INFINITY : text === "-inf" ? Number.NEGATIVE_INFINITY : Number(text);
       if (Number.isNaN(value) && text.toLowerCase() !== "nan")
         throw new Error(`not a number: ${JSON.stringify(text)}`);
-      return value;
+      // DuckDB prints a FLOAT by its shortest decimal form; the value is the nearest 32-bit float.
+      return type === "float" ? Math.fround(value) : value;
     }
     case "boolean":
       return text === "true" || text === "1";

@@ -13,7 +13,13 @@ export { type DeleteMetrics, deleteRows } from "./delete-rows.ts";
 export { DeltaContext } from "./delta-context.ts";
 export { toDeltaValue } from "./delta-values.ts";
 export { DuckDbParquet, type ParquetCodec } from "./duckdb-parquet.ts";
-export { type DuckDbOptions, DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
+export {
+  type DuckDbOptions,
+  DuckDbSession,
+  parquetScan,
+  sqlIdentifier,
+  sqlString,
+} from "./duckdb-session.ts";
 export { duckDbType } from "./duckdb-types.ts";
 export { type LocalFile, localFile, tempPath } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";

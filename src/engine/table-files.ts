@@ -4,7 +4,7 @@
  */
 import { type AddFile, dataFileKey, partitionRow, type Snapshot } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { type DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
+import { type DuckDbSession, parquetScan, sqlIdentifier } from "./duckdb-session.ts";
 import { type LocalFile, localFile } from "./local-files.ts";
 import { sqlLiteral } from "./values-sql.ts";
 
@@ -24,7 +24,7 @@ export async function filesRelation(
     const local = await localFile(store, dataFileKey(snapshot, file.path));
     locals.push(local);
     const partitions = partitionRow(snapshot, file);
-    const source = `read_parquet(${sqlString(local.path)})`;
+    const source = parquetScan(local.path);
     // Files written before a column was added lack it: such columns read as null.
     const present = new Set(
       (await session.connection.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames(),

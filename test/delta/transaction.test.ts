@@ -1,0 +1,221 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import {
+  type Action,
+  type AddFile,
+  CommitConflictError,
+  commit,
+  commitKey,
+  field,
+  type ParquetPort,
+  parseActions,
+  Snapshot,
+  serializeSchema,
+  struct,
+} from "../../src/delta/index.ts";
+import {
+  MemoryStore,
+  ObjectExistsError,
+  type ObjectStore,
+  type PutOptions,
+} from "../../src/storage/index.ts";
+
+/** Commits here never checkpoint or read Parquet. */
+const noParquet: ParquetPort = {
+  readRows: () => Promise.reject(new Error("no Parquet in this test")),
+  writeRows: () => Promise.reject(new Error("no Parquet in this test")),
+  readDataFile: () => Promise.reject(new Error("no Parquet in this test")),
+};
+const options = { checkpoint: false, sleep: async () => {}, random: () => 0 };
+const add = (path: string, part = "a"): AddFile => ({
+  path,
+  partitionValues: { p: part },
+  size: 1,
+  modificationTime: 0,
+  dataChange: true,
+});
+
+/** `store` with its `put` replaced, to inject what a real store does under races and retries. */
+function withPut(store: ObjectStore, put: ObjectStore["put"]): ObjectStore {
+  return {
+    location: store.location,
+    get: (key) => store.get(key),
+    getRange: (key, start, end) => store.getRange(key, start, end),
+    head: (key) => store.head(key),
+    list: (prefix, opts) => store.list(prefix, opts),
+    put,
+    putStream: (key, body, opts) => store.putStream(key, body, opts),
+    getStream: (key) => store.getStream(key),
+    delete: (key) => store.delete(key),
+    localPath: (key) => store.localPath(key),
+  };
+}
+
+async function newTable(): Promise<{ store: MemoryStore; read: Snapshot }> {
+  const store = new MemoryStore({ name: "txn-test" });
+  const schema = serializeSchema(struct(field("id", "long"), field("p", "string")));
+  await commit(
+    store,
+    noParquet,
+    undefined,
+    {
+      operation: "CREATE TABLE",
+      operationParameters: {},
+      actions: [
+        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+        {
+          metaData: {
+            id: "t",
+            format: { provider: "parquet", options: {} },
+            schemaString: schema,
+            partitionColumns: ["p"],
+            configuration: {},
+          },
+        },
+        { add: add("p=a/f0.parquet") },
+      ],
+      readScope: { kind: "nothing" },
+    },
+    options,
+  );
+  return { store, read: await Snapshot.load(store, noParquet) };
+}
+
+const append = (path: string, part = "a") => ({
+  operation: "WRITE",
+  operationParameters: { mode: "Append" },
+  actions: [{ add: add(path, part) }] as Action[],
+  readScope: { kind: "nothing" } as const,
+});
+
+describe("commit", () => {
+  it("retries a lost blind append as the next version after every concurrent commit", async () => {
+    const { store, read } = await newTable();
+    await commit(store, noParquet, read, append("p=a/f1.parquet"), options);
+    await commit(store, noParquet, read, append("p=a/f2.parquet"), options);
+    const result = await commit(store, noParquet, read, append("p=a/f3.parquet"), options);
+    assert.equal(result.version, 3);
+    assert.equal(result.attempts, 2, "one lost race, then one catch-up to the newest version");
+    const latest = await Snapshot.load(store, noParquet);
+    assert.deepEqual(
+      latest.files().map((f) => f.path),
+      ["p=a/f0.parquet", "p=a/f1.parquet", "p=a/f2.parquet", "p=a/f3.parquet"],
+    );
+  });
+
+  it("refuses an overwrite when a concurrent commit added data it read", async () => {
+    const { store, read } = await newTable();
+    await commit(store, noParquet, read, append("p=a/f1.parquet"), options);
+    const overwrite = {
+      operation: "WRITE",
+      operationParameters: { mode: "Overwrite" },
+      actions: [
+        { remove: { path: "p=a/f0.parquet", dataChange: true } },
+        { add: add("p=a/f9.parquet") },
+      ] as Action[],
+      readScope: {
+        kind: "partitions" as const,
+        matches: (v: Readonly<Record<string, string | null>>) => v.p === "a",
+      },
+    };
+    await assert.rejects(commit(store, noParquet, read, overwrite, options), {
+      name: "CommitConflictError",
+      message:
+        "Commit to memory://txn-test conflicts with concurrent version 1: it added p=a/f1.parquet to data this transaction read",
+    });
+  });
+
+  it("lets an overwrite of one partition pass a concurrent append to another", async () => {
+    const { store, read } = await newTable();
+    await commit(store, noParquet, read, append("p=b/f1.parquet", "b"), options);
+    const result = await commit(
+      store,
+      noParquet,
+      read,
+      {
+        operation: "WRITE",
+        operationParameters: {},
+        actions: [{ remove: { path: "p=a/f0.parquet", dataChange: true } }],
+        readScope: { kind: "partitions", matches: (v) => v.p === "a" },
+      },
+      options,
+    );
+    assert.equal(result.version, 2);
+  });
+
+  it("refuses to commit over a concurrent metadata change or a second removal of the same file", async () => {
+    const { store, read } = await newTable();
+    await commit(
+      store,
+      noParquet,
+      read,
+      {
+        operation: "SET TBLPROPERTIES",
+        operationParameters: {},
+        actions: [{ metaData: { ...read.metadata, configuration: { k: "v" } } }],
+        readScope: { kind: "nothing" },
+      },
+      options,
+    );
+    await assert.rejects(commit(store, noParquet, read, append("p=a/f1.parquet"), options), {
+      message: /it changed the table's metadata/,
+    });
+    const second = await Snapshot.load(store, noParquet);
+    const remove = {
+      operation: "DELETE",
+      operationParameters: {},
+      actions: [{ remove: { path: "p=a/f0.parquet", dataChange: true } }] as Action[],
+      readScope: { kind: "files" as const, keys: new Set<string>() },
+    };
+    await commit(store, noParquet, second, remove, options);
+    await assert.rejects(commit(store, noParquet, second, remove, options), CommitConflictError);
+  });
+
+  it("refuses a concurrent commit with the same txn appId", async () => {
+    const { store, read } = await newTable();
+    const withTxn = (path: string) => ({
+      ...append(path),
+      actions: [{ add: add(path) }, { txn: { appId: "job", version: 1 } }] as Action[],
+    });
+    await commit(store, noParquet, read, withTxn("p=a/f1.parquet"), options);
+    await assert.rejects(commit(store, noParquet, read, withTxn("p=a/f2.parquet"), options), {
+      message: /it committed for the same application id "job"/,
+    });
+  });
+
+  it("treats its own earlier put as success when a retried put reports the key exists", async () => {
+    const { store, read } = await newTable();
+    // The first put lands, but the caller sees "already exists", as after a lost response and an SDK retry.
+    const flaky = withPut(store, async (key: string, body: Uint8Array, opts?: PutOptions) => {
+      await store.put(key, body, opts);
+      throw new ObjectExistsError(store.location, key);
+    });
+    const result = await commit(flaky, noParquet, read, append("p=a/f1.parquet"), options);
+    assert.equal(result.version, 1);
+    assert.equal(
+      await store.head(commitKey(2)).catch(() => "absent"),
+      "absent",
+      "nothing was committed twice",
+    );
+    const actions = parseActions(new TextDecoder().decode(await store.get(commitKey(1))));
+    assert.equal(actions.filter((a) => "add" in a).length, 1);
+  });
+
+  it("gives up with a clear error after the attempt limit", async () => {
+    const { store, read } = await newTable();
+    let version = 1;
+    const busy = withPut(store, async (key: string) => {
+      // Another writer always commits the version this one tries.
+      await store.put(commitKey(version++), new TextEncoder().encode('{"commitInfo":{}}\n'));
+      throw new ObjectExistsError(store.location, key);
+    });
+    await assert.rejects(
+      commit(busy, noParquet, read, append("p=a/f1.parquet"), { ...options, maxAttempts: 3 }),
+      {
+        name: "CommitRetriesExhaustedError",
+        message:
+          "Gave up committing to memory://txn-test after 3 attempts: other writers kept committing first; try again later",
+      },
+    );
+  });
+});
