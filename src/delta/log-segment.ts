@@ -104,7 +104,7 @@ export function segmentFromListing(
   const checkpoint = listing.checkpoints
     .filter((c) => c.version <= version && !skipCheckpoints?.has(c.version))
     .reduce<Checkpoint | undefined>(
-      (best, c) => (best === undefined || c.version > best.version ? c : best),
+      (best, c) => (best === undefined || isBetter(c, best) ? c : best),
       undefined,
     );
   const first = checkpoint ? checkpoint.version + 1 : 0;
@@ -113,7 +113,7 @@ export function segmentFromListing(
     const commit = commits.get(v);
     if (commit === undefined) {
       if (v === 0 || (checkpoint === undefined && segmentCommits.length === 0)) {
-        const earliest = Math.min(...commits.keys());
+        const earliest = Math.min(...commits.keys(), ...listing.checkpoints.map((c) => c.version));
         throw new VersionNotAvailableError(
           location,
           `version ${version}`,
@@ -129,6 +129,14 @@ export function segmentFromListing(
     segmentCommits.push(commit);
   }
   return { version, ...(checkpoint ? { checkpoint } : {}), commits: segmentCommits };
+}
+
+/** True when `a` is the better checkpoint to start from: newer, or a single file at the same version. */
+function isBetter(a: Checkpoint, b: Checkpoint): boolean {
+  // A single file is cheaper to read than the parts of a multi-part checkpoint.
+  return (
+    a.version > b.version || (a.version === b.version && a.type !== "multipart" && b.type === "multipart")
+  );
 }
 
 /** Groups checkpoint files into complete checkpoints; incomplete multi-part sets are ignored. */
@@ -152,7 +160,7 @@ function completeCheckpoints(files: ReadonlyArray<ParsedLogPath & { kind: "check
     const keys = [...parts.entries()].sort((a, b) => a[0] - b[0]).map(([, key]) => key);
     result.push({ version, type: "multipart", keys });
   }
-  // Prefer classic/v2 over multipart at the same version: a single file is cheaper to read.
+  // Ascending by version; at the same version single files come first.
   return result.sort(
     (a, b) => a.version - b.version || Number(a.type === "multipart") - Number(b.type === "multipart"),
   );

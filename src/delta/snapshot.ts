@@ -3,11 +3,11 @@
  * the protocol, metadata, schema, live files, tombstones, transaction ids and domain metadata, and is
  * immutable: a newer version is a new Snapshot.
  */
-import type { ObjectStore } from "../storage/index.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../storage/index.ts";
 import type { AddFile, CommitInfo, Metadata, Protocol, RemoveFile, Txn } from "./actions.ts";
 import { parseActions } from "./actions.ts";
 import { readCheckpoint } from "./checkpoint-reader.ts";
-import { CorruptLogError } from "./errors.ts";
+import { CorruptLogError, VersionNotAvailableError } from "./errors.ts";
 import { commitKey } from "./log-path.ts";
 import { LogReplay, type TableState } from "./log-replay.ts";
 import { buildLogSegment, type LogSegment } from "./log-segment.ts";
@@ -36,16 +36,25 @@ export class Snapshot {
 
   /**
    * Loads the snapshot at `version` (latest when omitted). A checkpoint that cannot be read is
-   * skipped in favour of an older one or a full replay.
+   * skipped in favour of an older one or a full replay; when the commits that would replace it were
+   * cleaned up, its CorruptLogError is thrown.
    * @throws TableNotFoundError, VersionNotAvailableError, CorruptLogError, UnsupportedFeatureError
    */
   static async load(store: ObjectStore, parquet: ParquetPort, version?: number): Promise<Snapshot> {
     const skipCheckpoints = new Set<number>();
+    let unreadable: CorruptLogError | undefined;
     for (;;) {
-      const segment = await buildLogSegment(store, {
-        ...(version === undefined ? {} : { version }),
-        skipCheckpoints,
-      });
+      let segment: LogSegment;
+      try {
+        segment = await buildLogSegment(store, {
+          ...(version === undefined ? {} : { version }),
+          skipCheckpoints,
+        });
+      } catch (error) {
+        // The version was available with the skipped checkpoint: that checkpoint is what went wrong.
+        if (unreadable !== undefined && error instanceof VersionNotAvailableError) throw unreadable;
+        throw error;
+      }
       const replay = new LogReplay();
       const commitTexts = await readAll(
         store,
@@ -59,6 +68,7 @@ export class Snapshot {
           replay.apply(await readCheckpoint(store, parquet, segment.checkpoint));
         } catch (error) {
           if (!(error instanceof CorruptLogError)) throw error;
+          unreadable ??= error;
           skipCheckpoints.add(segment.checkpoint.version);
           continue;
         }
@@ -197,17 +207,25 @@ async function commitTimestamp(
   metadata: Metadata,
   newestCommitInfo: CommitInfo | undefined,
 ): Promise<number> {
+  const inCommit = inCommitTimestampsEnabledAt(metadata, segment.version);
   const last = segment.commits.at(-1);
-  if (inCommitTimestampsEnabledAt(metadata, segment.version)) {
-    let info = last?.version === segment.version ? newestCommitInfo : undefined;
-    if (info === undefined) {
-      const text = new TextDecoder().decode(await store.get(commitKey(segment.version)));
-      info = parseCommit(store.location, commitKey(segment.version), text).find(
-        (a) => "commitInfo" in a,
-      )?.commitInfo;
-    }
-    if (typeof info?.inCommitTimestamp === "number") return info.inCommitTimestamp;
+  if (last?.version === segment.version) {
+    const ict = inCommit ? newestCommitInfo?.inCommitTimestamp : undefined;
+    return typeof ict === "number" ? ict : last.lastModified;
   }
-  if (last?.version === segment.version) return last.lastModified;
-  return (await store.head(commitKey(segment.version))).lastModified;
+  // The segment ends at its checkpoint. Log cleanup may have removed that version's commit file; the
+  // checkpoint file's time then stands in for it.
+  const key = commitKey(segment.version);
+  try {
+    if (inCommit) {
+      const text = new TextDecoder().decode(await store.get(key));
+      const info = parseCommit(store.location, key, text).find((a) => "commitInfo" in a)?.commitInfo;
+      if (typeof info?.inCommitTimestamp === "number") return info.inCommitTimestamp;
+    }
+    return (await store.head(key)).lastModified;
+  } catch (error) {
+    const checkpointKey = segment.checkpoint?.keys[0];
+    if (!(error instanceof ObjectNotFoundError) || checkpointKey === undefined) throw error;
+    return (await store.head(checkpointKey)).lastModified;
+  }
 }

@@ -24,10 +24,8 @@ export async function commitTimes(store: ObjectStore, latest: Snapshot): Promise
   const listing = await listLog(store);
   const versions = [...listing.commits.keys()].sort((a, b) => a - b);
   const checkpointVersions = listing.checkpoints.map((c) => c.version);
-  // Reconstructable: from version 0, or from the oldest checkpoint, with every commit after it.
-  const floor = listing.commits.has(0)
-    ? 0
-    : Math.min(...checkpointVersions.filter((v) => listing.commits.has(v)));
+  // Reconstructable: from version 0, or from the oldest checkpoint (whose own commit file may be gone).
+  const floor = listing.commits.has(0) ? 0 : Math.min(...checkpointVersions);
   const retained = versions.filter((v) => v >= floor && v <= latest.version);
   const ictVersions = retained.filter((v) => inCommitTimestampsEnabledAt(latest.metadata, v));
   const ictTexts = await readAll(

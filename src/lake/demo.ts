@@ -3,11 +3,12 @@
  * synthetic sales, appends, deletes, compacts and vacuums it, then reads it back at the latest and the
  * first version. Every step is a real commit a Spark or delta-rs reader can open.
  */
-import { rm } from "node:fs/promises";
+import { readdir, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { scanRows } from "../delta/index.ts";
 import { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
 import { LocalStore } from "../storage/index.ts";
+import { LakeUsageError } from "./errors.ts";
 
 export interface DemoSummary {
   readonly tablePath: string;
@@ -29,7 +30,23 @@ function salesSql(firstId: number, rows: number): string {
 }
 
 /**
- * Runs the demo in `dir` (replaced if it exists) with `rows` rows per batch; `progress` receives one
+ * Deletes the table of an earlier demo run, and nothing else: a folder at `tablePath` that is not a
+ * Delta table is refused rather than deleted.
+ * @throws LakeUsageError when `tablePath` exists and holds something other than a Delta table.
+ */
+async function removePreviousDemo(tablePath: string): Promise<void> {
+  const entries = await readdir(tablePath).catch(() => undefined);
+  if (entries === undefined || entries.length === 0) return;
+  if (!entries.includes("_delta_log")) {
+    throw new LakeUsageError(
+      `${tablePath} exists and is not a Delta table; choose another --dir for the demo`,
+    );
+  }
+  await rm(tablePath, { recursive: true, force: true });
+}
+
+/**
+ * Runs the demo in `dir` (its `sales` table replaced if an earlier demo left one) with `rows` rows per batch; `progress` receives one
  * line per step.
  */
 export async function runDemo(
@@ -38,13 +55,14 @@ export async function runDemo(
   progress: (line: string) => void,
 ): Promise<DemoSummary> {
   const tablePath = resolve(dir, "sales");
-  await rm(resolve(dir), { recursive: true, force: true });
+  await removePreviousDemo(tablePath);
   const store = new LocalStore(tablePath);
   const steps: string[] = [];
   const step = (line: string) => {
     steps.push(line);
     progress(line);
   };
+  const at = (version: number | undefined) => (version === undefined ? "no commit" : `v${version}`);
   return DeltaContext.with(async (ctx) => {
     const created = await writeTable(
       ctx,
@@ -62,7 +80,7 @@ export async function runDemo(
         { sql: salesSql(batch * rows, rows) },
         { txn: { appId: "demo", version: batch } },
       );
-      step(`v${appended.version}: appended batch ${batch}, ${appended.rowsWritten} rows`);
+      step(`${at(appended.version)}: appended batch ${batch}, ${appended.rowsWritten} rows`);
     }
     const again = await writeTable(
       ctx,
@@ -74,9 +92,9 @@ export async function runDemo(
       `batch 3 again: ${again.skipped ? "skipped, already committed (idempotent txn)" : "written twice!"}`,
     );
     const deleted = await deleteRows(ctx, store, "quantity = 5");
-    step(`v${deleted.version}: deleted ${deleted.rowsDeleted} rows where quantity = 5`);
+    step(`${at(deleted.version)}: deleted ${deleted.rowsDeleted} rows where quantity = 5`);
     const optimized = await optimizeTable(ctx, store);
-    step(`v${optimized.version}: compacted ${optimized.filesRemoved} files into ${optimized.filesAdded}`);
+    step(`${at(optimized.version)}: compacted ${optimized.filesRemoved} files into ${optimized.filesAdded}`);
     const latest = await ctx.snapshot(store);
     const first = await ctx.snapshot(store, { version: 0 });
     let rowsNow = 0;

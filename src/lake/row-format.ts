@@ -77,13 +77,16 @@ export function stableStringify(value: Json): string {
   return JSON.stringify(value);
 }
 
-/** A CSV line (RFC 4180 quoting) of a row's canonical values; nested values as JSON text. */
+/**
+ * A CSV line (RFC 4180 quoting) of a row's canonical values; nested values as JSON text. Null is an
+ * empty field and the empty string a quoted one (`""`), so the two stay distinct.
+ */
 export function csvLine(values: readonly Json[]): string {
   return values
     .map((value) => {
       if (value === null) return "";
       const text = typeof value === "object" ? stableStringify(value) : String(value);
-      return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+      return text === "" || /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
     })
     .join(",");
 }
@@ -101,10 +104,12 @@ export function textTable(header: readonly string[], rows: readonly (readonly Js
       r.map((v) => (v === null ? "null" : typeof v === "object" ? stableStringify(v) : String(v))),
     ),
   ];
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => [...(r[i] ?? "")].length)));
+  // Widths count code points, not UTF-16 units, so text beyond the BMP (e.g. "𝔘") stays aligned.
+  const width = (text: string) => [...text].length;
+  const widths = header.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ""))));
   const line = (r: readonly string[]) =>
     r
-      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .map((c, i) => c + " ".repeat(Math.max(0, (widths[i] ?? 0) - width(c))))
       .join("  ")
       .trimEnd();
   return [

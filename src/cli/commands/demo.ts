@@ -6,11 +6,12 @@ import type { Command } from "../command.ts";
 const usage = `Usage: lake demo [--rows N] [--dir DIR]
 
 Writes a small partitioned Delta table of synthetic sales to DIR/sales (default ./demo-lake),
-appends, deletes, compacts, and reads it back at the latest and the first version.
+appends, deletes, compacts, and reads it back at the latest and the first version. A sales table
+left by an earlier demo is replaced; anything else at DIR/sales is refused, never deleted.
 
 Options:
   --rows N    rows per batch (default 10000)
-  --dir DIR   where to write (replaced if it exists; default ./demo-lake)`;
+  --dir DIR   where to write (default ./demo-lake)`;
 
 export const demo: Command = {
   summary: "write and read a small Delta table end to end",

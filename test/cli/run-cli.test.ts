@@ -1,0 +1,117 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { lake } from "../helpers/cli.ts";
+
+// The dispatcher: help texts, and usage mistakes turned into exit code 2 with a message on stderr.
+const COMMANDS = ["demo", "describe", "history", "read", "vacuum", "optimize", "restore"];
+
+describe("lake (dispatcher)", () => {
+  it("lake --help lists every command with its summary and exits 0", async () => {
+    const result = await lake("--help");
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, "");
+    assert.equal(
+      result.stdout,
+      [
+        "Usage: lake <command> [options]",
+        "",
+        "Commands:",
+        "  demo       write and read a small Delta table end to end",
+        "  describe   schema, protocol, partitioning, files, size and rows of a table",
+        "  history    the commit log of a table, newest first",
+        "  read       print the rows of a table, optionally at an older version or timestamp",
+        "  vacuum     delete files that no retained version of a table needs",
+        "  optimize   compact small data files of a table",
+        "  restore    make an old version of a table the current one",
+        "",
+        'Run "lake <command> --help" for the options of a command.',
+        "",
+      ].join("\n"),
+    );
+  });
+
+  it("lake with no arguments, -h and help print the same overview as --help", async () => {
+    const overview = (await lake("--help")).stdout;
+    for (const argv of [[], ["-h"], ["help"]]) {
+      const result = await lake(...argv);
+      assert.equal(result.code, 0, `lake ${argv.join(" ")}`);
+      assert.equal(result.stdout, overview, `lake ${argv.join(" ")}`);
+    }
+  });
+
+  for (const name of COMMANDS) {
+    it(`lake ${name} --help prints the usage of ${name} and exits 0`, async () => {
+      const result = await lake(name, "--help");
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, "");
+      assert.ok(result.stdout.startsWith(`Usage: lake ${name}`), result.stdout);
+      assert.ok(result.stdout.endsWith("\n"));
+    });
+  }
+
+  it("lake read --help prints the full usage of read, options included", async () => {
+    const result = await lake("read", "--help");
+    assert.equal(
+      result.stdout,
+      `Usage: lake read URI [--version N | --timestamp ISO] [--format jsonl|csv|table] [--limit N]
+
+Prints the rows of the Delta table at URI (a folder or file:// URI), at the latest version unless
+--version or --timestamp says otherwise.
+
+Options:
+  --version N        read version N
+  --timestamp ISO    read the version that was current at this instant (e.g. 2024-05-01T12:00:00Z)
+  --format FORMAT    jsonl (default; one canonical JSON object per line), csv, or table
+  --limit N          print at most N rows
+`,
+    );
+  });
+
+  it("-h after a command prints its usage like --help", async () => {
+    const result = await lake("history", "some/table", "-h");
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, (await lake("history", "--help")).stdout);
+  });
+
+  it("an unknown command exits 2 and names the command on stderr", async () => {
+    const result = await lake("frobnicate", "x");
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, "");
+    assert.equal(result.stderr, 'lake: Unknown command "frobnicate". Run "lake --help" for the list.\n');
+  });
+
+  it("an unknown flag exits 2 and names the flag on stderr, followed by the command's usage", async () => {
+    const result = await lake("describe", "some/table", "--bogus");
+    assert.equal(result.code, 2);
+    assert.equal(result.stdout, "");
+    assert.match(result.stderr, /^lake: Unknown option '--bogus'/);
+    assert.ok(result.stderr.endsWith(`\n\n${(await lake("describe", "--help")).stdout}`), result.stderr);
+  });
+
+  it("a flag without its value exits 2 and names the flag", async () => {
+    const result = await lake("read", "some/table", "--limit");
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /^lake: Option '--limit <value>' argument missing\n/);
+  });
+
+  it("a missing table location exits 2 with the usage", async () => {
+    const result = await lake("history");
+    assert.equal(result.code, 2);
+    assert.ok(result.stderr.startsWith("lake: Missing the table location (URI).\n\nUsage: lake history URI"));
+  });
+
+  it("a second positional argument exits 2 naming it", async () => {
+    const result = await lake("describe", "a", "b");
+    assert.equal(result.code, 2);
+    assert.ok(result.stderr.startsWith('lake: Unexpected argument "b".\n\nUsage: lake describe URI'));
+  });
+
+  it("an unsupported URI scheme exits 2 naming the location", async () => {
+    const result = await lake("describe", "s3://bucket/table");
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      "lake: Unsupported location s3://bucket/table: only local folders and file:// URIs are supported so far\n",
+    );
+  });
+});
