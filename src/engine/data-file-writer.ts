@@ -9,9 +9,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DuckDBMapValue, type DuckDBValue } from "@duckdb/node-api";
 import {
+  type AddFile,
   buildStats,
   type ColumnStats,
   type DeltaType,
+  encodeAddPath,
   isPrimitive,
   type PartitionValues,
   partitionDirectory,
@@ -34,6 +36,18 @@ export interface StagedDataFile {
   readonly numRecords: number;
   /** The `add.stats` JSON text. */
   readonly stats: string;
+}
+
+/** The `add` action of a staged file once uploaded to its relative path. */
+export function addActionFor(file: StagedDataFile, modificationTime: number, dataChange = true): AddFile {
+  return {
+    path: encodeAddPath(file.relativePath),
+    partitionValues: file.partitionValues,
+    size: file.size,
+    modificationTime,
+    dataChange,
+    stats: file.stats,
+  };
 }
 
 /** How to lay out the files. */

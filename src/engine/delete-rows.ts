@@ -8,13 +8,12 @@ import {
   type CommitOptions,
   checkWriteSupported,
   commit,
-  encodeAddPath,
   InvalidOperationError,
   isAppendOnly,
   removeAction,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { filesRelation, releaseAll } from "./table-files.ts";
 import { uploadDataFiles } from "./upload.ts";
@@ -74,18 +73,7 @@ export async function deleteRows(
           dir,
         );
         await uploadDataFiles(store, staged);
-        for (const f of staged) {
-          actions.push({
-            add: {
-              path: encodeAddPath(f.relativePath),
-              partitionValues: f.partitionValues,
-              size: f.size,
-              modificationTime: now,
-              dataChange: true,
-              stats: f.stats,
-            },
-          });
-        }
+        for (const f of staged) actions.push({ add: addActionFor(f, now) });
       } finally {
         await releaseAll(locals);
       }

@@ -9,12 +9,11 @@ import {
   type CommitOptions,
   checkWriteSupported,
   commit,
-  encodeAddPath,
   fileKey,
   removeAction,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { filesRelation, releaseAll } from "./table-files.ts";
 import { uploadDataFiles } from "./upload.ts";
@@ -74,18 +73,7 @@ export async function optimizeTable(
           readKeys.add(fileKey(file));
           actions.push({ remove: removeAction(file, now, false) });
         }
-        for (const f of staged) {
-          actions.push({
-            add: {
-              path: encodeAddPath(f.relativePath),
-              partitionValues: f.partitionValues,
-              size: f.size,
-              modificationTime: now,
-              dataChange: false,
-              stats: f.stats,
-            },
-          });
-        }
+        for (const f of staged) actions.push({ add: addActionFor(f, now, false) });
       } finally {
         await releaseAll(locals);
       }

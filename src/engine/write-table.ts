@@ -11,7 +11,6 @@ import {
   checkWriteSupported,
   commit,
   type DeltaValue,
-  encodeAddPath,
   findField,
   isPrimitive,
   type Metadata,
@@ -32,7 +31,7 @@ import {
   typeToString,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { sqlIdentifier } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
@@ -128,14 +127,7 @@ export async function writeTable(
     await uploadDataFiles(store, files);
     return files;
   });
-  const adds: AddFile[] = staged.map((file) => ({
-    path: encodeAddPath(file.relativePath),
-    partitionValues: file.partitionValues,
-    size: file.size,
-    modificationTime: now,
-    dataChange: true,
-    stats: file.stats,
-  }));
+  const adds: AddFile[] = staged.map((file) => addActionFor(file, now));
 
   const overwrite = options.mode === "overwrite";
   const matches = partitionMatcher(plan.schema, options.replacePartitions);
