@@ -18,6 +18,8 @@ export interface DataFileRequest {
   readonly columnMapping: ColumnMappingMode;
   /** Physical row indexes to leave out (the file's deletion vector). */
   readonly deletedRows?: DeletedRows;
+  /** At most this many rows are needed (after leaving out deleted rows). */
+  readonly limit?: number;
 }
 
 /** The Parquet capabilities the Delta layer needs. */

@@ -33,7 +33,8 @@ export async function* scanRows(
   let remaining = options.limit ?? Number.POSITIVE_INFINITY;
   if (remaining <= 0) return;
   for (const add of snapshot.files()) {
-    for (const row of await readFileRows(snapshot, store, parquet, add)) {
+    const limit = Number.isFinite(remaining) ? { limit: remaining } : {};
+    for (const row of await readFileRows(snapshot, store, parquet, add, limit)) {
       yield row;
       if (--remaining <= 0) return;
     }
@@ -46,6 +47,7 @@ export async function readFileRows(
   store: ObjectStore,
   parquet: ParquetPort,
   add: AddFile,
+  options: { readonly limit?: number } = {},
 ): Promise<Row[]> {
   const key = dataFileKey(snapshot, add.path);
   const mode = snapshot.columnMappingMode;
@@ -57,6 +59,7 @@ export async function readFileRows(
       columns: snapshot.dataFields,
       columnMapping: mode,
       ...(deletedRows ? { deletedRows } : {}),
+      ...options,
     });
   } catch (error) {
     // A missing deletion-vector file arrives wrapped in a DeletionVectorError.

@@ -56,8 +56,10 @@ export class DuckDbParquet implements ParquetPort {
     const file = await localFile(store, request.key);
     try {
       const withRowNumber = request.deletedRows !== undefined;
+      // Deleted rows are left out below, so a limit must leave room for every one of them.
+      const limit = request.limit === undefined ? "" : ` LIMIT ${request.limit + (request.deletedRows?.size ?? 0)}`;
       const reader = await this.session.connection.runAndReadAll(
-        `SELECT * FROM ${parquetScan(file.path, { fileRowNumber: withRowNumber })}`,
+        `SELECT * FROM ${parquetScan(file.path, { fileRowNumber: withRowNumber })}${limit}`,
       );
       const names = reader.columnNames();
       const index = new Map(names.map((name, i) => [name, i]));
@@ -86,6 +88,7 @@ export class DuckDbParquet implements ParquetPort {
           row[f.name] = toDeltaValue(value, f.type, request.columnMapping);
         });
         rows.push(row);
+        if (rows.length === request.limit) break;
       }
       return rows;
     } finally {
