@@ -57,7 +57,8 @@ export class DuckDbParquet implements ParquetPort {
     try {
       const withRowNumber = request.deletedRows !== undefined;
       // Deleted rows are left out below, so a limit must leave room for every one of them.
-      const limit = request.limit === undefined ? "" : ` LIMIT ${request.limit + (request.deletedRows?.size ?? 0)}`;
+      const limit =
+        request.limit === undefined ? "" : ` LIMIT ${request.limit + (request.deletedRows?.size ?? 0)}`;
       const reader = await this.session.connection.runAndReadAll(
         `SELECT * FROM ${parquetScan(file.path, { fileRowNumber: withRowNumber })}${limit}`,
       );
