@@ -4,7 +4,7 @@
  * immutable: a newer version is a new Snapshot.
  */
 import { ObjectNotFoundError, type ObjectStore } from "../storage/index.ts";
-import type { AddFile, CommitInfo, Metadata, Protocol, RemoveFile, Txn } from "./actions.ts";
+import type { Action, AddFile, CommitInfo, Metadata, Protocol, RemoveFile, Txn } from "./actions.ts";
 import { parseActions } from "./actions.ts";
 import { readCheckpoint } from "./checkpoint-reader.ts";
 import { CorruptLogError, VersionNotAvailableError } from "./errors.ts";
@@ -119,6 +119,36 @@ export class Snapshot {
     );
   }
 
+  /**
+   * The snapshot at `version` = this version + 1, after `actions` were committed on top of this one
+   * with no other commit in between: replayed in memory, as if this snapshot were a checkpoint.
+   * @param timestamp the commit's time in ms
+   */
+  withCommit(actions: readonly Action[], timestamp: number): Snapshot {
+    const version = this.version + 1;
+    const replay = new LogReplay();
+    replay.apply(actions);
+    replay.apply(stateActions(this.state));
+    const state = replay.state();
+    const metadata = state.metadata ?? this.metadata;
+    const schema = metadata === this.metadata ? this.schema : parseSchema(metadata.schemaString);
+    const segment: LogSegment = {
+      ...this.segment,
+      version,
+      commits: [...this.segment.commits, { version, key: commitKey(version), lastModified: timestamp }],
+    };
+    return new Snapshot(
+      this.location,
+      version,
+      state.protocol ?? this.protocol,
+      metadata,
+      schema,
+      state,
+      segment,
+      timestamp,
+    );
+  }
+
   /** Names of the partition columns, in table order. */
   get partitionColumns(): readonly string[] {
     return this.metadata.partitionColumns;
@@ -175,6 +205,18 @@ export class Snapshot {
   get reconciled(): TableState {
     return this.state;
   }
+}
+
+/** The reconciled state as the actions of a checkpoint. */
+function stateActions(state: TableState): Action[] {
+  const actions: Action[] = [];
+  if (state.protocol) actions.push({ protocol: state.protocol });
+  if (state.metadata) actions.push({ metaData: state.metadata });
+  for (const txn of state.txns.values()) actions.push({ txn });
+  for (const domainMetadata of state.domainMetadata.values()) actions.push({ domainMetadata });
+  for (const add of state.files.values()) actions.push({ add });
+  for (const remove of state.tombstones.values()) actions.push({ remove });
+  return actions;
 }
 
 /** Parses one commit file. @throws CorruptLogError naming the file and line. */

@@ -103,7 +103,13 @@ export async function commit(
     const body = serializeCommit([{ commitInfo: info }, ...request.actions]);
     try {
       await store.put(commitKey(version), body, { ifNoneMatch: true });
-      const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock());
+      const committed = () =>
+        version === (readVersion ?? -1) + 1 && read !== undefined
+          ? Promise.resolve(
+              read.withCommit([{ commitInfo: info }, ...request.actions], info.timestamp ?? clock()),
+            )
+          : Snapshot.load(store, parquet, version);
+      const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock(), committed);
       return { version, attempts: attempt, checkpointed };
     } catch (error) {
       if (!(error instanceof ObjectExistsError)) throw error;
@@ -112,7 +118,8 @@ export async function commit(
     const winners = await commitsSince(store, version);
     // A retried PUT whose first try succeeded unseen: the "winner" is this very transaction.
     if (winners[0]?.actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId)) {
-      const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock());
+      const load = () => Snapshot.load(store, parquet, version);
+      const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock(), load);
       return { version, attempts: attempt, checkpointed };
     }
     if (readVersion === undefined) {
@@ -193,17 +200,21 @@ async function commitsSince(
   }));
 }
 
-/** Writes the checkpoint of `version` when it is a multiple of `interval` (0: never). */
+/**
+ * Writes the checkpoint of `version` when it is a multiple of `interval` (0: never); `snapshot`
+ * gives the state at that version, only when needed.
+ */
 async function maybeCheckpoint(
   store: ObjectStore,
   parquet: ParquetPort,
   version: number,
   interval: number,
   now: number,
+  snapshot: () => Promise<Snapshot>,
 ): Promise<boolean> {
   if (interval === 0 || version === 0 || version % interval !== 0) return false;
   try {
-    await writeCheckpoint(store, parquet, await Snapshot.load(store, parquet, version), now);
+    await writeCheckpoint(store, parquet, await snapshot(), now);
     return true;
   } catch (error) {
     // The commit stands without its checkpoint; readers replay the JSON commits instead.

@@ -201,6 +201,28 @@ describe("commit", () => {
     assert.equal(actions.filter((a) => "add" in a).length, 1);
   });
 
+  it("builds the next snapshot in memory exactly as loading it from the log does", async () => {
+    const { store, read } = await newTable();
+    const request = {
+      operation: "WRITE",
+      operationParameters: {},
+      actions: [
+        { remove: { path: "p=a/f0.parquet", dataChange: true, deletionTimestamp: 5 } },
+        { add: add("p=b/f1.parquet", "b") },
+        { txn: { appId: "job", version: 3 } },
+      ] as Action[],
+      readScope: { kind: "table" as const },
+    };
+    await commit(store, noParquet, read, request, options);
+    const loaded = await Snapshot.load(store, noParquet);
+    const built = read.withCommit(request.actions, loaded.timestamp);
+    assert.equal(built.version, loaded.version);
+    assert.deepEqual(built.files(), loaded.files());
+    assert.deepEqual(built.tombstones(), loaded.tombstones());
+    assert.deepEqual(built.txns(), loaded.txns());
+    assert.deepEqual([built.protocol, built.metadata], [loaded.protocol, loaded.metadata]);
+  });
+
   it("gives up with a clear error after the attempt limit", async () => {
     const { store, read } = await newTable();
     let version = 1;
