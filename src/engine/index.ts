@@ -3,6 +3,7 @@
  * local files (objects in remote stores are staged locally first).
  */
 
+export { type CsvReject, type CsvScan, strictCsvScan, takeCsvRejects } from "./csv-scan.ts";
 export {
   type DataFileLayout,
   type StagedDataFile,

@@ -1,0 +1,17 @@
+/** Errors of the pipeline that are not config or Delta errors. */
+
+/** The pipeline's own row accounting does not add up: a bug or a concurrent change; nothing is hidden. */
+export class AccountingError extends Error {
+  constructor(message: string) {
+    super(`Row accounting failed: ${message}`);
+    this.name = "AccountingError";
+  }
+}
+
+/** A file handed to `lake ingest` cannot go to the landing zone. */
+export class LandingError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "LandingError";
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * The medallion pipeline: the project config, the landing zone, and the layers built from it
+ * (Landing → Bronze so far).
+ */
+export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
+export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
+export { AccountingError, LandingError } from "./errors.ts";
+export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
+export {
+  CONFIG_FILE,
+  type EngineConfig,
+  loadProject,
+  matchesPattern,
+  type ProjectConfig,
+  ProjectConfigError,
+  parseProject,
+  type SourceConfig,
+  ZONES,
+  type Zone,
+} from "./project-config.ts";

@@ -1,0 +1,84 @@
+/**
+ * The landing zone: raw files as they arrived, one folder per source (`landing/<source>/<file>`),
+ * write-once. A file is never overwritten or deleted by the pipeline; landing the same bytes again is
+ * a no-op, landing different bytes under a taken name is refused.
+ */
+import { createHash } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { basename } from "node:path";
+import { LocalStore, ObjectExistsError } from "../storage/index.ts";
+import { LandingError } from "./errors.ts";
+import { matchesPattern, type ProjectConfig, type SourceConfig } from "./project-config.ts";
+
+/** A landing file: its key in the landing zone and its local path. */
+export interface LandingFile {
+  readonly key: string;
+  readonly path: string;
+}
+
+/** What happened to one file handed to {@link landFiles}. */
+export interface LandedFile {
+  readonly file: string;
+  readonly source: string;
+  readonly key: string;
+  /** False when the same bytes were already in landing. */
+  readonly copied: boolean;
+}
+
+/** The source whose `files` pattern matches the file name. @throws LandingError when none or several do. */
+export function sourceForFile(project: ProjectConfig, fileName: string): SourceConfig {
+  const matches = project.sources.filter((s) => matchesPattern(fileName, s.files));
+  if (matches.length === 1 && matches[0]) return matches[0];
+  const patterns = project.sources.map((s) => `${s.name} (${s.files})`).join(", ");
+  throw new LandingError(
+    matches.length === 0
+      ? `${fileName} matches no source of the project; sources and their file patterns: ${patterns || "none"}`
+      : `${fileName} matches several sources (${matches.map((s) => s.name).join(", ")}); make the file patterns in lake.json distinct`,
+  );
+}
+
+/**
+ * Copies files into the landing zone under `<source>/<file name>`.
+ * @throws LandingError when a file matches no source, or a different file already has its name.
+ */
+export async function landFiles(project: ProjectConfig, files: readonly string[]): Promise<LandedFile[]> {
+  const landing = new LocalStore(project.zones.landing);
+  const landed: LandedFile[] = [];
+  for (const file of files) {
+    const name = basename(file);
+    const source = sourceForFile(project, name);
+    const key = `${source.name}/${name}`;
+    try {
+      await landing.putStream(key, createReadStream(file), { ifNoneMatch: true });
+      landed.push({ file, source: source.name, key, copied: true });
+    } catch (error) {
+      if (!(error instanceof ObjectExistsError)) throw error;
+      const existing = landing.localPath(key);
+      if (existing === undefined || (await sha256(existing)) !== (await sha256(file))) {
+        throw new LandingError(
+          `landing/${key} already exists with different content; landing is write-once: give the new file another name`,
+        );
+      }
+      landed.push({ file, source: source.name, key, copied: false });
+    }
+  }
+  return landed;
+}
+
+/** The source's files in the landing zone, in name order. */
+export async function listLandingFiles(project: ProjectConfig, source: SourceConfig): Promise<LandingFile[]> {
+  const landing = new LocalStore(project.zones.landing);
+  const files: LandingFile[] = [];
+  for await (const meta of landing.list(`${source.name}/`)) {
+    const name = meta.key.slice(source.name.length + 1);
+    if (name.includes("/") || !matchesPattern(name, source.files)) continue;
+    files.push({ key: meta.key, path: landing.localPath(meta.key) ?? meta.key });
+  }
+  return files;
+}
+
+async function sha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}

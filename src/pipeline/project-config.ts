@@ -1,0 +1,170 @@
+/**
+ * The project: a folder with a `lake.json` that names the zones (landing, bronze, silver, gold),
+ * the engine settings and the sources. Loading validates everything and resolves paths against the
+ * project folder, so the rest of the pipeline can trust the result.
+ */
+import { readFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+
+export const CONFIG_FILE = "lake.json";
+export const ZONES = ["landing", "bronze", "silver", "gold"] as const;
+export type Zone = (typeof ZONES)[number];
+
+/** A CSV source: files in `landing/<name>/` whose names match `files`, with these columns. */
+export interface SourceConfig {
+  readonly name: string;
+  /** A file-name pattern with `*` and `?` (e.g. `sales_transactions*.csv`). */
+  readonly files: string;
+  /** The header every file must have, in order. */
+  readonly columns: readonly string[];
+}
+
+export interface EngineConfig {
+  readonly threads?: number;
+  /** DuckDB memory limit, e.g. `2GB`. */
+  readonly memoryLimit?: string;
+  /** Where DuckDB spills and the pipeline stages files (absolute). */
+  readonly tempDirectory: string;
+}
+
+export interface ProjectConfig {
+  /** The project folder (absolute). */
+  readonly root: string;
+  readonly name: string;
+  /** Absolute folder of each zone. */
+  readonly zones: Readonly<Record<Zone, string>>;
+  readonly engine: EngineConfig;
+  readonly sources: readonly SourceConfig[];
+}
+
+/** The config file is missing or invalid; `field` is the JSON path of the problem. */
+export class ProjectConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${file}: ${field ? `${field}: ` : ""}${problem}`);
+    this.name = "ProjectConfigError";
+  }
+}
+
+/**
+ * Loads `lake.json` from `dir` (or the nearest parent folder that has one).
+ * @throws ProjectConfigError naming the file and the field that is wrong.
+ */
+export async function loadProject(dir: string): Promise<ProjectConfig> {
+  const file = await findConfig(resolve(dir));
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await readFile(file, "utf8"));
+  } catch (error) {
+    throw new ProjectConfigError(file, "", `not valid JSON (${(error as Error).message})`);
+  }
+  return parseProject(parsed, file);
+}
+
+/** Validates a parsed config object; `file` locates it (paths resolve against its folder). */
+export function parseProject(value: unknown, file: string): ProjectConfig {
+  const fail = (field: string, problem: string) => new ProjectConfigError(file, field, problem);
+  const root = dirname(file);
+  const obj = record(value, "", fail);
+  const name = typeof obj.name === "string" && obj.name ? obj.name : "lake";
+  const zonesIn = obj.zones === undefined ? {} : record(obj.zones, "zones", fail);
+  const zones = Object.fromEntries(
+    ZONES.map((zone) => {
+      const location = zonesIn[zone] ?? `lake/${zone}`;
+      if (typeof location !== "string" || !location) throw fail(`zones.${zone}`, "must be a folder path");
+      return [zone, isAbsolute(location) ? location : join(root, location)];
+    }),
+  ) as Record<Zone, string>;
+  const engineIn = obj.engine === undefined ? {} : record(obj.engine, "engine", fail);
+  const threads = engineIn.threads;
+  if (threads !== undefined && !(Number.isInteger(threads) && (threads as number) > 0)) {
+    throw fail("engine.threads", "must be a whole number > 0");
+  }
+  const memoryLimit = engineIn.memoryLimit;
+  if (
+    memoryLimit !== undefined &&
+    (typeof memoryLimit !== "string" || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(memoryLimit))
+  ) {
+    throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
+  }
+  const temp = engineIn.tempDirectory ?? "lake/.tmp";
+  if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
+  const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
+  const sources = Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail));
+  return {
+    root,
+    name,
+    zones,
+    engine: {
+      ...(threads === undefined ? {} : { threads: threads as number }),
+      ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),
+      tempDirectory: isAbsolute(temp) ? temp : join(root, temp),
+    },
+    sources,
+  };
+}
+
+/** True when a file name matches a source's `files` pattern. */
+export function matchesPattern(fileName: string, pattern: string): boolean {
+  const regex = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${regex}$`).test(fileName);
+}
+
+function parseSource(
+  name: string,
+  raw: unknown,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): SourceConfig {
+  const at = `sources.${name}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(name))
+    throw fail(at, "a source name is lower-case letters, digits and _ (it names a table)");
+  const source = record(raw, at, fail);
+  if (typeof source.files !== "string" || !source.files)
+    throw fail(`${at}.files`, "must be a file-name pattern like sales*.csv");
+  const columns = source.columns;
+  if (!Array.isArray(columns) || columns.length === 0 || !columns.every((c) => typeof c === "string" && c)) {
+    throw fail(`${at}.columns`, "must be the non-empty list of the files' header columns");
+  }
+  const seen = new Set<string>();
+  for (const column of columns as string[]) {
+    if (column.startsWith("_"))
+      throw fail(`${at}.columns`, `${column}: names starting with _ are reserved for lineage columns`);
+    if (seen.has(column.toLowerCase())) throw fail(`${at}.columns`, `${column} appears twice`);
+    seen.add(column.toLowerCase());
+  }
+  return { name, files: source.files, columns: columns as string[] };
+}
+
+function record(
+  value: unknown,
+  field: string,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw fail(field, "must be an object");
+  return value as Record<string, unknown>;
+}
+
+async function findConfig(start: string): Promise<string> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    const file = join(dir, CONFIG_FILE);
+    try {
+      await readFile(file);
+      return file;
+    } catch {
+      if (dirname(dir) === dir) {
+        throw new ProjectConfigError(
+          join(start, CONFIG_FILE),
+          "",
+          `no ${CONFIG_FILE} here or in a parent folder; run "lake init" to create a project`,
+        );
+      }
+    }
+  }
+}

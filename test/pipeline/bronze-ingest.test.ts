@@ -1,0 +1,169 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, beforeEach, describe, it } from "node:test";
+import { type Row, scanRows } from "../../src/delta/index.ts";
+import { DeltaContext } from "../../src/engine/index.ts";
+import {
+  bronzeStores,
+  HeaderMismatchError,
+  ingestSource,
+  landFiles,
+  type ProjectConfig,
+  parseProject,
+} from "../../src/pipeline/index.ts";
+import type { LocalStore } from "../../src/storage/index.ts";
+
+const INGESTED_AT = Date.parse("2026-01-02T03:04:05Z");
+
+describe("landing → bronze", () => {
+  let dir: string;
+  let project: ProjectConfig;
+  let ctx: DeltaContext;
+  const source = () => project.sources[0] ?? assert.fail("the project has a source");
+  const rows = async (store: LocalStore) => {
+    const snapshot = await ctx.snapshot(store);
+    const out: Row[] = [];
+    for await (const row of scanRows(snapshot, store, ctx.parquet)) out.push(row);
+    return out.sort((a, b) => Number(a._source_row) - Number(b._source_row));
+  };
+  const drop = async (file: string, text: string) => {
+    const path = join(dir, "incoming", file);
+    await writeFile(path, text);
+    await landFiles(project, [path]);
+  };
+
+  before(async () => {
+    ctx = await DeltaContext.open({ threads: 1 });
+  });
+  after(() => ctx.close());
+  beforeEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = await mkdtemp(join(tmpdir(), "lake-bronze-"));
+    await mkdir(join(dir, "incoming"));
+    project = parseProject(
+      { sources: { sales: { files: "sales*.csv", columns: ["id", "name", "qty"] } } },
+      join(dir, "lake.json"),
+    );
+  });
+
+  it("keeps every good line as text with its file and line, and every malformed line with the reason", async () => {
+    await drop(
+      "sales_1.csv",
+      '\uFEFFid,name,qty\r\n1,alpha,3\r\n2,"beta, b",4\r\n3,gamma\r\n4,"delta,5\r\n5,eps,6,extra\r\n6, zeta ,\r\n7,"eta ""q""",8\r\n\r\n',
+    );
+    const [result] = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(result, {
+      file: "sales/sales_1.csv",
+      records: 7,
+      bronzeRows: 4,
+      rejects: 3,
+      ingested: true,
+    });
+    const { bronze, rejects } = bronzeStores(project, source());
+    const at = BigInt(INGESTED_AT) * 1000n;
+    assert.deepEqual(await rows(bronze), [
+      {
+        id: "1",
+        name: "alpha",
+        qty: "3",
+        _ingested_at: at,
+        _source_file: "sales/sales_1.csv",
+        _source_row: 2n,
+      },
+      {
+        id: "2",
+        name: "beta, b",
+        qty: "4",
+        _ingested_at: at,
+        _source_file: "sales/sales_1.csv",
+        _source_row: 3n,
+      },
+      {
+        id: "6",
+        name: " zeta ",
+        qty: null,
+        _ingested_at: at,
+        _source_file: "sales/sales_1.csv",
+        _source_row: 7n,
+      },
+      {
+        id: "7",
+        name: 'eta "q"',
+        qty: "8",
+        _ingested_at: at,
+        _source_file: "sales/sales_1.csv",
+        _source_row: 8n,
+      },
+    ]);
+    assert.deepEqual(
+      (await rows(rejects)).map((r) => [r._source_row, r.raw_line, r.error]),
+      [
+        [4n, "3,gamma", "missing columns: Expected Number of Columns: 4 Found: 3"],
+        [5n, '4,"delta,5', "unbalanced quote: a quoted field is not closed on its line"],
+        [6n, "5,eps,6,extra", "too many columns: Expected Number of Columns: 4 Found: 5"],
+      ],
+    );
+  });
+
+  it("ingests nothing on a second run, and only the new file when one arrives", async () => {
+    await drop("sales_1.csv", "id,name,qty\n1,a,1\n");
+    await ingestSource(ctx, project, source(), INGESTED_AT);
+    const again = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(
+      again.map((r) => r.ingested),
+      [false],
+    );
+    await drop("sales_2.csv", "id,name,qty\n2,b,2\n3,c,3\n");
+    const next = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(
+      next.map((r) => [r.file, r.ingested, r.bronzeRows]),
+      [
+        ["sales/sales_1.csv", false, 0],
+        ["sales/sales_2.csv", true, 2],
+      ],
+    );
+    const { bronze } = bronzeStores(project, source());
+    assert.deepEqual(
+      (await rows(bronze)).map((r) => r.id),
+      ["1", "2", "3"],
+    );
+    assert.equal((await ctx.snapshot(bronze)).version, 1, "one commit per file");
+  });
+
+  it("recovers the rejects of a file whose bronze commit landed before a crash, without duplicating bronze", async () => {
+    await drop("sales_1.csv", "id,name,qty\n1,a,1\n2,b\n");
+    await ingestSource(ctx, project, source(), INGESTED_AT);
+    const { bronze, rejects } = bronzeStores(project, source());
+    await rm(join(project.zones.bronze, "sales_rejects"), { recursive: true }); // as if the run died before it
+    const [rerun] = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(rerun, {
+      file: "sales/sales_1.csv",
+      records: 2,
+      bronzeRows: 1,
+      rejects: 1,
+      ingested: true,
+    });
+    assert.equal((await rows(bronze)).length, 1);
+    assert.equal((await ctx.snapshot(bronze)).version, 0, "bronze was not written again");
+    assert.deepEqual(
+      (await rows(rejects)).map((r) => r.raw_line),
+      ["2,b"],
+    );
+  });
+
+  it("refuses a file whose header differs from the source's columns, naming the columns, and writes nothing", async () => {
+    await drop("sales_1.csv", "id,label,qty,extra\n1,a,1,x\n");
+    await assert.rejects(ingestSource(ctx, project, source(), INGESTED_AT), (error: unknown) => {
+      assert.ok(error instanceof HeaderMismatchError);
+      assert.equal(
+        error.message,
+        "The header of sales/sales_1.csv does not match the source's columns: missing name; unexpected label, extra. Expected: id, name, qty. Fix the file or the source's columns in the project config.",
+      );
+      return true;
+    });
+    const { bronze } = bronzeStores(project, source());
+    await assert.rejects(ctx.snapshot(bronze), { name: "TableNotFoundError" });
+  });
+});
