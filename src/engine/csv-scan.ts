@@ -43,12 +43,10 @@ export async function takeCsvRejects(session: DuckDbSession, scan: CsvScan): Pro
   const reader = await session.connection.runAndReadAll(
     `SELECT csv_line, error_type, error_message FROM ${scan.rejectsTable} ORDER BY line`,
   );
-  const rejects = reader
-    .getRows()
-    .map(([line, type, message]) => ({
-      csvLine: String(line),
-      error: `${String(type).toLowerCase()}: ${String(message)}`,
-    }));
+  const rejects = reader.getRows().map(([line, type, message]) => ({
+    csvLine: String(line),
+    error: `${String(type).toLowerCase()}: ${String(message)}`,
+  }));
   const scans = scan.rejectsTable.replace("csv_rejects_", "csv_scans_");
   await session.connection.run(`DROP TABLE IF EXISTS ${scan.rejectsTable}; DROP TABLE IF EXISTS ${scans}`);
   return rejects;
