@@ -3,13 +3,22 @@
  * the command lazily, and turns errors into messages and exit codes. No business logic lives here.
  */
 import { parseArgs } from "node:util";
-import { DeltaError } from "../delta/index.ts";
-import { LakeUsageError } from "../lake/index.ts";
-import { StorageError } from "../storage/index.ts";
+import {
+  DeltaError,
+  LakeUsageError,
+  LandingError,
+  PipelineDataError,
+  ProjectConfigError,
+  StorageError,
+} from "../lake/index.ts";
 import { CliError } from "./cli-error.ts";
 import type { CliIo, Command } from "./command.ts";
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import("./commands/init.ts")).init,
+  ingest: async () => (await import("./commands/ingest.ts")).ingest,
+  run: async () => (await import("./commands/run.ts")).run,
+  status: async () => (await import("./commands/status.ts")).status,
   demo: async () => (await import("./commands/demo.ts")).demo,
   describe: async () => (await import("./commands/describe.ts")).describe,
   history: async () => (await import("./commands/history.ts")).history,
@@ -59,11 +68,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.stderr(`lake: ${error.message}\n`);
       return error.exitCode;
     }
-    if (error instanceof LakeUsageError) {
+    if (
+      error instanceof LakeUsageError ||
+      error instanceof ProjectConfigError ||
+      error instanceof LandingError
+    ) {
       io.stderr(`lake: ${error.message}\n`);
       return 2;
     }
-    if (error instanceof DeltaError || error instanceof StorageError) {
+    if (error instanceof DeltaError || error instanceof StorageError || error instanceof PipelineDataError) {
       io.stderr(`lake: ${error.message}\n`);
       return 1;
     }

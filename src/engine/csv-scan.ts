@@ -34,19 +34,18 @@ export function strictCsvScan(path: string, columns: ReadonlyArray<readonly [str
   return { sql, rejectsTable };
 }
 
-/** The lines a scan rejected (none when it rejected nothing); drops the rejects tables. */
+/** The lines a scan rejected, one per line (none when it rejected nothing); drops the rejects tables. */
 export async function takeCsvRejects(session: DuckDbSession, scan: CsvScan): Promise<CsvReject[]> {
   const exists = await session.connection.runAndReadAll(
     `SELECT count(*) FROM duckdb_tables() WHERE table_name = ${sqlString(scan.rejectsTable)}`,
   );
   if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) return [];
+  // DuckDB records one error per problem (e.g. per missing column): one reject per line, all reasons.
   const reader = await session.connection.runAndReadAll(
-    `SELECT csv_line, error_type, error_message FROM ${scan.rejectsTable} ORDER BY line`,
+    `SELECT any_value(csv_line), string_agg(DISTINCT lower(error_type) || ': ' || error_message, '; ' ORDER BY lower(error_type) || ': ' || error_message)
+     FROM ${scan.rejectsTable} GROUP BY line ORDER BY line`,
   );
-  const rejects = reader.getRows().map(([line, type, message]) => ({
-    csvLine: String(line),
-    error: `${String(type).toLowerCase()}: ${String(message)}`,
-  }));
+  const rejects = reader.getRows().map(([line, error]) => ({ csvLine: String(line), error: String(error) }));
   const scans = scan.rejectsTable.replace("csv_rejects_", "csv_scans_");
   await session.connection.run(`DROP TABLE IF EXISTS ${scan.rejectsTable}; DROP TABLE IF EXISTS ${scans}`);
   return rejects;

@@ -19,17 +19,6 @@ export interface TableDescription {
 
 /** Describes the snapshot. */
 export function describeTable(snapshot: Snapshot): TableDescription {
-  let sizeBytes = 0;
-  let numRows: number | null = 0;
-  for (const add of snapshot.files()) {
-    sizeBytes += add.size;
-    const records = parseStats(add.stats)?.numRecords;
-    if (numRows !== null && typeof records === "number") {
-      numRows += records - (add.deletionVector?.cardinality ?? 0);
-    } else {
-      numRows = null;
-    }
-  }
   return {
     location: snapshot.location,
     version: snapshot.version,
@@ -41,7 +30,18 @@ export function describeTable(snapshot: Snapshot): TableDescription {
     partitionColumns: snapshot.partitionColumns,
     configuration: snapshot.configuration,
     numFiles: snapshot.numFiles,
-    sizeBytes,
-    numRows,
+    sizeBytes: snapshot.files().reduce((sum, add) => sum + add.size, 0),
+    numRows: rowCount(snapshot),
   };
+}
+
+/** Rows in the snapshot by the files' `numRecords` stats minus deleted rows; null when a file has none. */
+export function rowCount(snapshot: Snapshot): number | null {
+  let rows = 0;
+  for (const add of snapshot.files()) {
+    const records = parseStats(add.stats)?.numRecords;
+    if (typeof records !== "number") return null;
+    rows += records - (add.deletionVector?.cardinality ?? 0);
+  }
+  return rows;
 }

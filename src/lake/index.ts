@@ -4,6 +4,7 @@
  */
 
 export {
+  DeltaError,
   type HistoryEntry,
   history,
   type RestoreMetrics,
@@ -14,10 +15,26 @@ export {
   vacuum,
 } from "../delta/index.ts";
 export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
+export {
+  AccountingError,
+  HeaderMismatchError,
+  LandingError,
+  PipelineDataError,
+  ProjectConfigError,
+} from "../pipeline/index.ts";
+export { StorageError } from "../storage/index.ts";
 export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
 export { type DemoSummary, runDemo } from "./demo.ts";
 export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
 export { storeForLocation } from "./locations.ts";
 export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
+export {
+  ingestFiles,
+  initProject,
+  projectStatus,
+  type RunSummary,
+  runPipeline,
+  type TableStatus,
+} from "./project.ts";
 export * from "./row-format.ts";

@@ -121,7 +121,10 @@ async function ingestFile(
       const reader = await ctx.session.connection.runAndReadAll(`SELECT count(*) FROM (${scan.sql})`);
       bronzeRows = Number(reader.getRows()[0]?.[0] ?? 0);
     }
-    const rejected = [...pre.rejects, ...(await takeCsvRejects(ctx.session, scan)).map(fromStagedLine)];
+    const rejected = [
+      ...pre.rejects,
+      ...(await takeCsvRejects(ctx.session, scan)).map((r) => fromStagedLine(r, source.columns.length)),
+    ];
     if (targets.rejects) {
       const rows: Row[] = rejected
         .sort((a, b) => a.line - b.line)
@@ -150,12 +153,29 @@ async function ingestFile(
   }
 }
 
-/** A DuckDB reject of the staged copy: its first field is the original line number. */
-function fromStagedLine(reject: { csvLine: string; error: string }): PrepassReject {
+/**
+ * A DuckDB reject of the staged copy: its first field is the original line number. A wrong number of
+ * columns is described by counting the line's fields (DuckDB reports one message per missing column).
+ */
+function fromStagedLine(reject: { csvLine: string; error: string }, columns: number): PrepassReject {
   const comma = reject.csvLine.indexOf(",");
-  return {
-    line: Number(reject.csvLine.slice(0, comma)),
-    raw: reject.csvLine.slice(comma + 1),
-    error: reject.error,
-  };
+  const raw = reject.csvLine.slice(comma + 1);
+  const countProblem =
+    /^(missing columns|too many columns):/.test(reject.error) &&
+    !/; (?!missing columns|too many columns)/.test(reject.error);
+  const error = countProblem
+    ? `wrong number of columns: expected ${columns}, found ${countFields(raw)}`
+    : reject.error;
+  return { line: Number(reject.csvLine.slice(0, comma)), raw, error };
+}
+
+/** Fields of one CSV line with balanced quotes: commas outside quotes, plus one. */
+function countFields(line: string): number {
+  let fields = 1;
+  let quoted = false;
+  for (const char of line) {
+    if (char === '"') quoted = !quoted;
+    else if (char === "," && !quoted) fields++;
+  }
+  return fields;
 }

@@ -10,6 +10,7 @@
  */
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
+import { PipelineDataError } from "./errors.ts";
 
 /** A line the pre-pass rejected. */
 export interface PrepassReject {
@@ -27,7 +28,7 @@ export interface PrepassResult {
 }
 
 /** The header of a landing file does not match the source's columns. */
-export class HeaderMismatchError extends Error {
+export class HeaderMismatchError extends PipelineDataError {
   constructor(
     readonly file: string,
     readonly expected: readonly string[],

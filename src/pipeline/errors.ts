@@ -1,7 +1,10 @@
 /** Errors of the pipeline that are not config or Delta errors. */
 
+/** A problem with the data itself (a file, a row count), as opposed to the config or the call. */
+export class PipelineDataError extends Error {}
+
 /** The pipeline's own row accounting does not add up: a bug or a concurrent change; nothing is hidden. */
-export class AccountingError extends Error {
+export class AccountingError extends PipelineDataError {
   constructor(message: string) {
     super(`Row accounting failed: ${message}`);
     this.name = "AccountingError";

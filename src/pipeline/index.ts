@@ -4,7 +4,7 @@
  */
 export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
 export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
-export { AccountingError, LandingError } from "./errors.ts";
+export { AccountingError, LandingError, PipelineDataError } from "./errors.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
 export {
   CONFIG_FILE,
@@ -18,3 +18,4 @@ export {
   ZONES,
   type Zone,
 } from "./project-config.ts";
+export { retailProjectConfig } from "./retail-project.ts";

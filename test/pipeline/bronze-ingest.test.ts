@@ -26,7 +26,8 @@ describe("landing → bronze", () => {
     const snapshot = await ctx.snapshot(store);
     const out: Row[] = [];
     for await (const row of scanRows(snapshot, store, ctx.parquet)) out.push(row);
-    return out.sort((a, b) => Number(a._source_row) - Number(b._source_row));
+    const order = (row: Row) => `${String(row._source_file)}:${String(row._source_row).padStart(12, "0")}`;
+    return out.sort((a, b) => (order(a) < order(b) ? -1 : 1));
   };
   const drop = async (file: string, text: string) => {
     const path = join(dir, "incoming", file);
@@ -100,10 +101,27 @@ describe("landing → bronze", () => {
     assert.deepEqual(
       (await rows(rejects)).map((r) => [r._source_row, r.raw_line, r.error]),
       [
-        [4n, "3,gamma", "missing columns: Expected Number of Columns: 4 Found: 3"],
+        [4n, "3,gamma", "wrong number of columns: expected 3, found 2"],
         [5n, '4,"delta,5', "unbalanced quote: a quoted field is not closed on its line"],
-        [6n, "5,eps,6,extra", "too many columns: Expected Number of Columns: 4 Found: 5"],
+        [6n, "5,eps,6,extra", "wrong number of columns: expected 3, found 4"],
       ],
+    );
+  });
+
+  it("counts a line with several missing columns as one reject", async () => {
+    await drop("sales_1.csv", "id,name,qty\n1\n2,b,2\n");
+    const [result] = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(result, {
+      file: "sales/sales_1.csv",
+      records: 2,
+      bronzeRows: 1,
+      rejects: 1,
+      ingested: true,
+    });
+    const { rejects } = bronzeStores(project, source());
+    assert.deepEqual(
+      (await rows(rejects)).map((r) => [r._source_row, r.raw_line, r.error]),
+      [[2n, "1", "wrong number of columns: expected 3, found 1"]],
     );
   });
 

@@ -1,0 +1,39 @@
+/** `lake status [--project DIR] [--json]` */
+import { projectStatus, textTable } from "../../lake/index.ts";
+import type { Command } from "../command.ts";
+
+const usage = `Usage: lake status [--project DIR] [--json]
+
+Lists the project's tables in every zone with their version, files, rows and last commit.
+
+Options:
+  --project DIR   the project folder (default: the current folder or the nearest parent with lake.json)
+  --json          one JSON object per table and line`;
+
+export const status: Command = {
+  summary: "tables, versions, row counts and freshness of a project",
+  usage,
+  options: { project: { type: "string" }, json: { type: "boolean" } },
+  async run(args, io) {
+    const { project, tables } = await projectStatus(
+      typeof args.values.project === "string" ? args.values.project : ".",
+    );
+    if (args.values.json) {
+      for (const table of tables) io.stdout(`${JSON.stringify(table)}\n`);
+      return;
+    }
+    io.stdout(`Project ${project.name} (${project.root})\n`);
+    if (tables.length === 0) {
+      io.stdout('No tables yet: "lake ingest FILE..." then "lake run".\n');
+      return;
+    }
+    const rows = tables.map((t) => [
+      `${t.zone}.${t.table}`,
+      t.version,
+      t.files,
+      t.rows ?? "unknown",
+      t.lastCommit,
+    ]);
+    io.stdout(`${textTable(["table", "version", "files", "rows", "last commit"], rows)}\n`);
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * Project-level operations for the CLI: create a project, land files, run the pipeline, report the
+ * status of every table. Each opens the engine with the project's settings.
+ */
+import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { basename, join, resolve } from "node:path";
+import { DeltaContext, loadIfExists } from "../engine/index.ts";
+import {
+  CONFIG_FILE,
+  type FileIngest,
+  ingestSource,
+  type LandedFile,
+  landFiles,
+  loadProject,
+  type ProjectConfig,
+  retailProjectConfig,
+  ZONES,
+  type Zone,
+} from "../pipeline/index.ts";
+import { LocalStore } from "../storage/index.ts";
+import { rowCount } from "./describe-table.ts";
+import { LakeUsageError } from "./errors.ts";
+
+/**
+ * Creates a retail project in `dir`: lake.json and the zone folders.
+ * @throws LakeUsageError when `dir` already holds a lake.json.
+ */
+export async function initProject(dir: string): Promise<ProjectConfig> {
+  const root = resolve(dir);
+  await mkdir(root, { recursive: true });
+  if ((await readdir(root)).includes(CONFIG_FILE)) {
+    throw new LakeUsageError(
+      `${join(root, CONFIG_FILE)} already exists; lake init never overwrites a project`,
+    );
+  }
+  await writeFile(
+    join(root, CONFIG_FILE),
+    `${JSON.stringify(retailProjectConfig(basename(root)), null, 2)}\n`,
+  );
+  const project = await loadProject(root);
+  for (const zone of ZONES) await mkdir(project.zones[zone], { recursive: true });
+  return project;
+}
+
+/** Lands files into the project's landing zone (write-once). */
+export async function ingestFiles(projectDir: string, files: readonly string[]): Promise<LandedFile[]> {
+  return landFiles(await loadProject(projectDir), files);
+}
+
+/** What a pipeline run did. */
+export interface RunSummary {
+  readonly project: string;
+  readonly startedAt: string;
+  readonly bronze: ReadonlyArray<{ readonly source: string; readonly files: readonly FileIngest[] }>;
+}
+
+/** Runs the pipeline (Landing → Bronze so far) for every source of the project. */
+export async function runPipeline(
+  projectDir: string,
+  progress: (line: string) => void = () => {},
+): Promise<RunSummary> {
+  const project = await loadProject(projectDir);
+  const startedAt = Date.now();
+  return withProjectEngine(project, async (ctx) => {
+    const bronze = [];
+    for (const source of project.sources) {
+      bronze.push({
+        source: source.name,
+        files: await ingestSource(ctx, project, source, startedAt, progress),
+      });
+    }
+    return { project: project.name, startedAt: new Date(startedAt).toISOString(), bronze };
+  });
+}
+
+/** One table of the lake for `lake status`. */
+export interface TableStatus {
+  readonly zone: Zone;
+  readonly table: string;
+  readonly version: number;
+  readonly files: number;
+  /** Null when some file has no row count in its stats. */
+  readonly rows: number | null;
+  readonly lastCommit: string;
+}
+
+/** Every Delta table in the project's bronze, silver and gold zones. */
+export async function projectStatus(
+  projectDir: string,
+): Promise<{ project: ProjectConfig; tables: TableStatus[] }> {
+  const project = await loadProject(projectDir);
+  return withProjectEngine(project, async (ctx) => {
+    const tables: TableStatus[] = [];
+    for (const zone of ["bronze", "silver", "gold"] as const) {
+      const names = await readdir(project.zones[zone]).catch(() => [] as string[]);
+      for (const table of names.sort()) {
+        const snapshot = await loadIfExists(ctx, new LocalStore(join(project.zones[zone], table)));
+        if (snapshot === undefined) continue;
+        const rows = rowCount(snapshot);
+        tables.push({
+          zone,
+          table,
+          version: snapshot.version,
+          files: snapshot.numFiles,
+          rows,
+          lastCommit: new Date(snapshot.timestamp).toISOString(),
+        });
+      }
+    }
+    return { project, tables };
+  });
+}
+
+function withProjectEngine<T>(project: ProjectConfig, work: (ctx: DeltaContext) => Promise<T>): Promise<T> {
+  return DeltaContext.with(work, {
+    ...(project.engine.threads === undefined ? {} : { threads: project.engine.threads }),
+    ...(project.engine.memoryLimit === undefined ? {} : { memoryLimit: project.engine.memoryLimit }),
+    tempDirectory: join(project.engine.tempDirectory, "duckdb"),
+  });
+}
