@@ -2,6 +2,7 @@
  * Project-level operations for the CLI: create a project, land files, run the pipeline, report the
  * status of every table. Each opens the engine with the project's settings.
  */
+import { randomUUID } from "node:crypto";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { DeltaContext, loadIfExists } from "../engine/index.ts";
@@ -11,8 +12,11 @@ import {
   ingestSource,
   type LandedFile,
   landFiles,
+  listRuns,
   loadProject,
   type ProjectConfig,
+  type RunRecord,
+  recordRun,
   retailProjectConfig,
   ZONES,
   type Zone,
@@ -50,27 +54,72 @@ export async function ingestFiles(projectDir: string, files: readonly string[]):
 /** What a pipeline run did. */
 export interface RunSummary {
   readonly project: string;
+  readonly runId: string;
   readonly startedAt: string;
   readonly bronze: ReadonlyArray<{ readonly source: string; readonly files: readonly FileIngest[] }>;
 }
 
-/** Runs the pipeline (Landing → Bronze so far) for every source of the project. */
+/**
+ * Runs the pipeline (Landing → Bronze so far) for every source of the project and records the run
+ * in the run log, also when it fails (then the error is rethrown after recording).
+ */
 export async function runPipeline(
   projectDir: string,
   progress: (line: string) => void = () => {},
 ): Promise<RunSummary> {
   const project = await loadProject(projectDir);
   const startedAt = Date.now();
+  const runId = `${new Date(startedAt).toISOString().replace(/[-:.]/g, "")}-${randomUUID().slice(0, 8)}`;
   return withProjectEngine(project, async (ctx) => {
-    const bronze = [];
-    for (const source of project.sources) {
-      bronze.push({
-        source: source.name,
-        files: await ingestSource(ctx, project, source, startedAt, progress),
+    const bronze: Array<{ source: string; files: FileIngest[] }> = [];
+    const counts = () => ({
+      bronze: Object.fromEntries(
+        bronze.map(({ source, files }) => {
+          const loaded = files.filter((f) => f.ingested);
+          return [
+            source,
+            {
+              files: loaded.length,
+              rows: sum(loaded, (f) => f.bronzeRows),
+              rejects: sum(loaded, (f) => f.rejects),
+            },
+          ];
+        }),
+      ),
+    });
+    try {
+      for (const source of project.sources) {
+        bronze.push({
+          source: source.name,
+          files: await ingestSource(ctx, project, source, startedAt, progress),
+        });
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await recordRun(ctx, project, {
+        runId,
+        startedAt,
+        endedAt: Date.now(),
+        status: "failed",
+        error: message,
+        counts: counts(),
       });
+      throw error;
     }
-    return { project: project.name, startedAt: new Date(startedAt).toISOString(), bronze };
+    await recordRun(ctx, project, {
+      runId,
+      startedAt,
+      endedAt: Date.now(),
+      status: "succeeded",
+      error: null,
+      counts: counts(),
+    });
+    return { project: project.name, runId, startedAt: new Date(startedAt).toISOString(), bronze };
   });
+}
+
+function sum<T>(items: readonly T[], value: (item: T) => number): number {
+  return items.reduce((total, item) => total + value(item), 0);
 }
 
 /** One table of the lake for `lake status`. */
@@ -84,10 +133,10 @@ export interface TableStatus {
   readonly lastCommit: string;
 }
 
-/** Every Delta table in the project's bronze, silver and gold zones. */
+/** Every Delta table in the project's bronze, silver and gold zones, and the last recorded run. */
 export async function projectStatus(
   projectDir: string,
-): Promise<{ project: ProjectConfig; tables: TableStatus[] }> {
+): Promise<{ project: ProjectConfig; tables: TableStatus[]; lastRun: RunRecord | undefined }> {
   const project = await loadProject(projectDir);
   return withProjectEngine(project, async (ctx) => {
     const tables: TableStatus[] = [];
@@ -107,7 +156,7 @@ export async function projectStatus(
         });
       }
     }
-    return { project, tables };
+    return { project, tables, lastRun: (await listRuns(ctx, project))[0] };
   });
 }
 

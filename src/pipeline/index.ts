@@ -19,3 +19,4 @@ export {
   type Zone,
 } from "./project-config.ts";
 export { retailProjectConfig } from "./retail-project.ts";
+export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";

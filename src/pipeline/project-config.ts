@@ -33,6 +33,8 @@ export interface ProjectConfig {
   readonly name: string;
   /** Absolute folder of each zone. */
   readonly zones: Readonly<Record<Zone, string>>;
+  /** Absolute folder of the lake's own tables (the run log). */
+  readonly systemDirectory: string;
   readonly engine: EngineConfig;
   readonly sources: readonly SourceConfig[];
 }
@@ -90,6 +92,8 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   ) {
     throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
   }
+  const system = obj.systemDirectory ?? "lake/_system";
+  if (typeof system !== "string" || !system) throw fail("systemDirectory", "must be a folder path");
   const temp = engineIn.tempDirectory ?? "lake/.tmp";
   if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
@@ -98,6 +102,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     root,
     name,
     zones,
+    systemDirectory: isAbsolute(system) ? system : join(root, system),
     engine: {
       ...(threads === undefined ? {} : { threads: threads as number }),
       ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),

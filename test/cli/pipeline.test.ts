@@ -71,6 +71,32 @@ describe("lake init / ingest / run / status", () => {
     );
   });
 
+  it("records every run in the run log, a failed one with its error, and status shows the last", async () => {
+    await writeFile(join(dir, "drops", "products.csv"), "product_id,name\nP1,x\n");
+    await lake("ingest", join(dir, "drops", "products.csv"), "--project", project);
+    const failed = await lake("run", "--project", project);
+    assert.equal(failed.code, 1);
+    assert.match(
+      failed.stderr,
+      /^lake: The header of products\/products\.csv does not match the source's columns: missing product_name/,
+    );
+    const status = await lake("status", "--project", project);
+    assert.match(
+      status.stdout,
+      /^Last run \S+: failed at \S+: The header of products\/products\.csv does not match/m,
+    );
+    const runs = await lake("read", join(project, "lake", "_system", "runs"), "--format", "jsonl");
+    const records = runs.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line) as Record<string, string>);
+    assert.deepEqual(records.map((r) => r.status).sort(), ["failed", "succeeded", "succeeded"]);
+    const first = records.find(
+      (r) => r.status === "succeeded" && JSON.parse(r.counts ?? "{}").bronze.locations.rows === 1,
+    );
+    assert.ok(first, "the first run recorded its bronze counts");
+  });
+
   it("says how to create a project when there is none", async () => {
     const result = await lake("status", "--project", join(dir, "drops"));
     assert.equal(result.code, 2);

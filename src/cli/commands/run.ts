@@ -24,6 +24,7 @@ export const run: Command = {
       io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       return;
     }
+    io.stdout(`Run ${summary.runId}\n`);
     for (const { source, files } of summary.bronze) {
       const loaded = files.filter((f) => f.ingested);
       const rows = loaded.reduce((sum, f) => sum + f.bronzeRows, 0);

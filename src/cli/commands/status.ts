@@ -15,7 +15,7 @@ export const status: Command = {
   usage,
   options: { project: { type: "string" }, json: { type: "boolean" } },
   async run(args, io) {
-    const { project, tables } = await projectStatus(
+    const { project, tables, lastRun } = await projectStatus(
       typeof args.values.project === "string" ? args.values.project : ".",
     );
     if (args.values.json) {
@@ -23,6 +23,12 @@ export const status: Command = {
       return;
     }
     io.stdout(`Project ${project.name} (${project.root})\n`);
+    if (lastRun) {
+      const when = new Date(lastRun.endedAt).toISOString();
+      io.stdout(
+        `Last run ${lastRun.runId}: ${lastRun.status} at ${when}${lastRun.error ? `: ${lastRun.error}` : ""}\n`,
+      );
+    }
     if (tables.length === 0) {
       io.stdout('No tables yet: "lake ingest FILE..." then "lake run".\n');
       return;

@@ -1,0 +1,72 @@
+/**
+ * The run log: one row per pipeline run in the Delta table `<system>/runs`, written when the run
+ * ends, successful or not, so the CLI and a dashboard can show what happened. Counts are a JSON text
+ * per layer so new layers add fields, not columns.
+ */
+import { join } from "node:path";
+import { field, type Row, type StructType, scanRows, struct } from "../delta/index.ts";
+import { type DeltaContext, loadIfExists, writeTable } from "../engine/index.ts";
+import { LocalStore } from "../storage/index.ts";
+import type { ProjectConfig } from "./project-config.ts";
+
+export const RUNS_SCHEMA: StructType = struct(
+  field("run_id", "string", false),
+  field("started_at", "timestamp"),
+  field("ended_at", "timestamp"),
+  field("status", "string"),
+  field("error", "string"),
+  field("counts", "string"),
+);
+
+/** One recorded run. */
+export interface RunRecord {
+  readonly runId: string;
+  readonly startedAt: number;
+  readonly endedAt: number;
+  readonly status: "succeeded" | "failed";
+  readonly error: string | null;
+  /** Rows and files per layer and table, as recorded. */
+  readonly counts: Readonly<Record<string, unknown>>;
+}
+
+/** The run log table's store. */
+export function runLogStore(project: ProjectConfig): LocalStore {
+  return new LocalStore(join(project.systemDirectory, "runs"));
+}
+
+/** Appends a run to the log (idempotent per run id). */
+export async function recordRun(ctx: DeltaContext, project: ProjectConfig, run: RunRecord): Promise<void> {
+  const row: Row = {
+    run_id: run.runId,
+    started_at: BigInt(run.startedAt) * 1000n,
+    ended_at: BigInt(run.endedAt) * 1000n,
+    status: run.status,
+    error: run.error,
+    counts: JSON.stringify(run.counts),
+  };
+  await writeTable(
+    ctx,
+    runLogStore(project),
+    { rows: [row], schema: RUNS_SCHEMA },
+    { txn: { appId: `medallion-lake/run/${run.runId}`, version: 1 }, tableName: "runs" },
+  );
+}
+
+/** The recorded runs, newest first. */
+export async function listRuns(ctx: DeltaContext, project: ProjectConfig): Promise<RunRecord[]> {
+  const store = runLogStore(project);
+  const snapshot = await loadIfExists(ctx, store);
+  if (snapshot === undefined) return [];
+  const runs: RunRecord[] = [];
+  for await (const row of scanRows(snapshot, store, ctx.parquet)) {
+    runs.push({
+      runId: String(row.run_id),
+      startedAt: Number((row.started_at as bigint) / 1000n),
+      endedAt: Number((row.ended_at as bigint) / 1000n),
+      status: row.status === "failed" ? "failed" : "succeeded",
+      error: typeof row.error === "string" ? row.error : null,
+      counts: JSON.parse(String(row.counts ?? "{}")) as Record<string, unknown>,
+    });
+  }
+  return runs.sort((a, b) => b.startedAt - a.startedAt);
+}
