@@ -9,7 +9,7 @@ export interface CliIo {
 
 /** Parsed flags and positionals of a command. */
 export interface CommandArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 

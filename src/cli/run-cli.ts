@@ -57,7 +57,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     }
     await command.run(
       {
-        values: parsed.values as Record<string, string | boolean | undefined>,
+        values: parsed.values as Record<string, string | boolean | string[] | undefined>,
         positionals: parsed.positionals,
       },
       io,

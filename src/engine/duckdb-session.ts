@@ -38,6 +38,9 @@ export class DuckDbSession {
     const connection = await instance.connect();
     // Timestamps are UTC instants in Delta; casts between TIMESTAMP and TIMESTAMPTZ must not shift them.
     await connection.run("SET TimeZone = 'UTC'");
+    // DuckDB 1.5.6 fails at planning ("INTERNAL Error: Failed to cast expression") on row_number()
+    // windows filtered to the first row; disabling this one optimizer avoids it (engine-facts §5).
+    await connection.run("SET disabled_optimizers = 'top_n_window_elimination'");
     return new DuckDbSession(instance, connection);
   }
 

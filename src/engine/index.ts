@@ -25,7 +25,8 @@ export { duckDbType } from "./duckdb-types.ts";
 export { type LocalFile, localFile, tempPath } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
 export { sourceSchema } from "./source-schema.ts";
-export { valuesSql } from "./values-sql.ts";
+export { createTableView, filesRelation, releaseAll } from "./table-files.ts";
+export { sqlLiteral, valuesSql } from "./values-sql.ts";
 export {
   loadIfExists,
   reconcileSchema,

@@ -4,7 +4,9 @@
  */
 import { type AddFile, dataFileKey, partitionRow, type Snapshot } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
+import type { DeltaContext } from "./delta-context.ts";
 import { type DuckDbSession, parquetScan, sqlIdentifier } from "./duckdb-session.ts";
+import { duckDbType } from "./duckdb-types.ts";
 import { type LocalFile, localFile } from "./local-files.ts";
 import { sqlLiteral } from "./values-sql.ts";
 
@@ -39,6 +41,32 @@ export async function filesRelation(
     parts.push(`SELECT ${columns.join(", ")} FROM ${source}`);
   }
   return { sql: parts.join(" UNION ALL BY NAME "), locals };
+}
+
+/**
+ * Creates (or replaces) the temporary view `name` over the snapshot's live files (the latest snapshot
+ * when none is given; only `files` when given) and returns its quoted name. A table with no files gives an empty view with the
+ * table's columns. Views read files in place, so the store must be local.
+ * @throws Error for a remote store.
+ */
+export async function createTableView(
+  ctx: DeltaContext,
+  store: ObjectStore,
+  name: string,
+  options: { readonly snapshot?: Snapshot; readonly files?: readonly AddFile[] } = {},
+): Promise<string> {
+  const snap = options.snapshot ?? (await ctx.snapshot(store));
+  const files = options.files ?? snap.files();
+  if (files.some((f) => store.localPath(dataFileKey(snap, f.path)) === undefined)) {
+    throw new Error(`table views read files in place; ${store.location} is not a local folder`);
+  }
+  const { sql } = await filesRelation(ctx.session, snap, store, files);
+  const empty = snap.schema.fields.map(
+    (f) => `CAST(NULL AS ${duckDbType(f.type)}) AS ${sqlIdentifier(f.name)}`,
+  );
+  const body = sql || `SELECT ${empty.join(", ")} WHERE false`;
+  await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(name)} AS ${body}`);
+  return sqlIdentifier(name);
 }
 
 /** Releases local copies made by {@link filesRelation}. */

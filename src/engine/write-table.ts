@@ -39,6 +39,9 @@ import { sourceSchema } from "./source-schema.ts";
 import { uploadDataFiles } from "./upload.ts";
 import { valuesSql } from "./values-sql.ts";
 
+/** Partition column → value. */
+export type PartitionFilter = Readonly<Record<string, DeltaValue>>;
+
 /** Rows to write: a DuckDB query, or JavaScript rows with their schema. */
 export type WriteSource =
   | { readonly sql: string }
@@ -47,8 +50,15 @@ export type WriteSource =
 export interface WriteOptions {
   /** `append` (default) adds rows; `overwrite` replaces the table's rows (or the matching partitions'). */
   readonly mode?: "append" | "overwrite";
-  /** With `overwrite`: only files whose partition values equal these are replaced. */
-  readonly replacePartitions?: Readonly<Record<string, DeltaValue>>;
+  /**
+   * With `overwrite`: only the files whose partition values equal these are replaced; with a list,
+   * the files matching any of them.
+   */
+  readonly replacePartitions?: PartitionFilter | readonly PartitionFilter[];
+  /** Record another operation than WRITE (e.g. a MERGE built on an append). */
+  readonly operation?: { readonly name: string; readonly parameters: Readonly<Record<string, unknown>> };
+  /** The rows were computed from the table itself (a MERGE): concurrent appends then conflict. */
+  readonly readsTable?: boolean;
   /** Partition columns when the write creates the table. */
   readonly partitionBy?: readonly string[];
   /** Add source columns the table lacks as nullable columns (default: refuse them). */
@@ -148,11 +158,12 @@ export async function writeTable(
   actions.push(...removes.map((remove) => ({ remove })), ...adds.map((add) => ({ add })));
   if (options.txn) actions.push(txnAction(options.txn.appId, options.txn.version, now));
 
-  const readScope: ReadScope = !overwrite
-    ? { kind: "nothing" }
-    : options.replacePartitions
-      ? { kind: "partitions", matches }
-      : { kind: "table" };
+  const readScope: ReadScope =
+    options.readsTable || (overwrite && !options.replacePartitions)
+      ? { kind: "table" }
+      : overwrite
+        ? { kind: "partitions", matches }
+        : { kind: "nothing" };
   const rowsWritten = staged.reduce((sum, f) => sum + f.numRecords, 0);
   const bytesWritten = staged.reduce((sum, f) => sum + f.size, 0);
   const result = await commit(
@@ -160,8 +171,8 @@ export async function writeTable(
     ctx.parquet,
     snapshot,
     {
-      operation: snapshot ? "WRITE" : "CREATE TABLE AS SELECT",
-      operationParameters: {
+      operation: options.operation?.name ?? (snapshot ? "WRITE" : "CREATE TABLE AS SELECT"),
+      operationParameters: options.operation?.parameters ?? {
         mode: overwrite ? "Overwrite" : "Append",
         partitionBy: JSON.stringify(partitionColumns),
         ...(options.replacePartitions
@@ -254,15 +265,22 @@ function validatePartitionColumns(location: string, schema: StructType, columns:
   if (problems.length > 0) throw new SchemaMismatchError(location, problems);
 }
 
-function partitionMatcher(schema: StructType, wanted: Readonly<Record<string, DeltaValue>> | undefined) {
+function partitionMatcher(
+  schema: StructType,
+  wanted: PartitionFilter | readonly PartitionFilter[] | undefined,
+) {
+  const filters: readonly PartitionFilter[] | undefined =
+    wanted === undefined ? undefined : Array.isArray(wanted) ? wanted : [wanted as PartitionFilter];
   return (values: Readonly<Record<string, string | null>>): boolean => {
-    if (wanted === undefined) return true;
-    return Object.entries(wanted).every(([name, value]) => {
-      const f = schema.fields.find((candidate) => candidate.name === name);
-      if (f === undefined || !isPrimitive(f.type)) return false;
-      const actual = parsePartitionValue(values[name], f.type);
-      return JSON.stringify(actual, bigintJson) === JSON.stringify(value, bigintJson);
-    });
+    if (filters === undefined) return true;
+    return filters.some((filter) =>
+      Object.entries(filter).every(([name, value]) => {
+        const f = schema.fields.find((candidate) => candidate.name === name);
+        if (f === undefined || !isPrimitive(f.type)) return false;
+        const actual = parsePartitionValue(values[name], f.type);
+        return JSON.stringify(actual, bigintJson) === JSON.stringify(value, bigintJson);
+      }),
+    );
   };
 }
 

@@ -15,6 +15,7 @@ export {
   vacuum,
 } from "../delta/index.ts";
 export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
+export type { PipelineResult } from "../pipeline/index.ts";
 export {
   AccountingError,
   HeaderMismatchError,
@@ -29,12 +30,5 @@ export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
 export { storeForLocation } from "./locations.ts";
 export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
-export {
-  ingestFiles,
-  initProject,
-  projectStatus,
-  type RunSummary,
-  runPipeline,
-  type TableStatus,
-} from "./project.ts";
+export { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
 export * from "./row-format.ts";

@@ -8,16 +8,15 @@ import { basename, join, resolve } from "node:path";
 import { DeltaContext, loadIfExists } from "../engine/index.ts";
 import {
   CONFIG_FILE,
-  type FileIngest,
-  ingestSource,
   type LandedFile,
   landFiles,
   listRuns,
   loadProject,
+  type PipelineResult,
   type ProjectConfig,
   type RunRecord,
-  recordRun,
   retailProjectConfig,
+  runPipeline,
   ZONES,
   type Zone,
 } from "../pipeline/index.ts";
@@ -51,75 +50,20 @@ export async function ingestFiles(projectDir: string, files: readonly string[]):
   return landFiles(await loadProject(projectDir), files);
 }
 
-/** What a pipeline run did. */
-export interface RunSummary {
-  readonly project: string;
-  readonly runId: string;
-  readonly startedAt: string;
-  readonly bronze: ReadonlyArray<{ readonly source: string; readonly files: readonly FileIngest[] }>;
-}
-
 /**
- * Runs the pipeline (Landing → Bronze so far) for every source of the project and records the run
- * in the run log, also when it fails (then the error is rethrown after recording).
+ * Runs the pipeline for the project in `projectDir` with a fresh run id (see pipeline/run-pipeline.ts).
  */
-export async function runPipeline(
+export async function runProject(
   projectDir: string,
+  options: { readonly fullRefresh?: boolean; readonly select?: readonly string[] } = {},
   progress: (line: string) => void = () => {},
-): Promise<RunSummary> {
+): Promise<PipelineResult> {
   const project = await loadProject(projectDir);
   const startedAt = Date.now();
   const runId = `${new Date(startedAt).toISOString().replace(/[-:.]/g, "")}-${randomUUID().slice(0, 8)}`;
-  return withProjectEngine(project, async (ctx) => {
-    const bronze: Array<{ source: string; files: FileIngest[] }> = [];
-    const counts = () => ({
-      bronze: Object.fromEntries(
-        bronze.map(({ source, files }) => {
-          const loaded = files.filter((f) => f.ingested);
-          return [
-            source,
-            {
-              files: loaded.length,
-              rows: sum(loaded, (f) => f.bronzeRows),
-              rejects: sum(loaded, (f) => f.rejects),
-            },
-          ];
-        }),
-      ),
-    });
-    try {
-      for (const source of project.sources) {
-        bronze.push({
-          source: source.name,
-          files: await ingestSource(ctx, project, source, startedAt, progress),
-        });
-      }
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      await recordRun(ctx, project, {
-        runId,
-        startedAt,
-        endedAt: Date.now(),
-        status: "failed",
-        error: message,
-        counts: counts(),
-      });
-      throw error;
-    }
-    await recordRun(ctx, project, {
-      runId,
-      startedAt,
-      endedAt: Date.now(),
-      status: "succeeded",
-      error: null,
-      counts: counts(),
-    });
-    return { project: project.name, runId, startedAt: new Date(startedAt).toISOString(), bronze };
-  });
-}
-
-function sum<T>(items: readonly T[], value: (item: T) => number): number {
-  return items.reduce((total, item) => total + value(item), 0);
+  return withProjectEngine(project, (ctx) =>
+    runPipeline(ctx, project, { runId, startedAt, ...options }, progress),
+  );
 }
 
 /** One table of the lake for `lake status`. */

@@ -5,6 +5,12 @@
 export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
 export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
 export { AccountingError, LandingError, PipelineDataError } from "./errors.ts";
+export {
+  type Expectation,
+  type ExpectationAction,
+  ExpectationFailedError,
+  type ExpectationResult,
+} from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
 export {
   CONFIG_FILE,
@@ -18,5 +24,9 @@ export {
   ZONES,
   type Zone,
 } from "./project-config.ts";
+export { DIMENSIONS, type DimensionResult } from "./retail/dimensions.ts";
+export { MARTS, type MartResult } from "./retail/marts.ts";
+export { SALES_EXPECTATIONS, type SalesResult } from "./retail/sales.ts";
 export { retailProjectConfig } from "./retail-project.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
+export { type PipelineResult, type RunOptions, runPipeline } from "./run-pipeline.ts";

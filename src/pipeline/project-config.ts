@@ -5,6 +5,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { EXPECTATION_ACTIONS, type ExpectationAction } from "./expectations.ts";
 
 export const CONFIG_FILE = "lake.json";
 export const ZONES = ["landing", "bronze", "silver", "gold"] as const;
@@ -37,6 +38,8 @@ export interface ProjectConfig {
   readonly systemDirectory: string;
   readonly engine: EngineConfig;
   readonly sources: readonly SourceConfig[];
+  /** Per table, rule name → action, overriding the built-in expectations' actions. */
+  readonly expectations: Readonly<Record<string, Readonly<Record<string, ExpectationAction>>>>;
 }
 
 /** The config file is missing or invalid; `field` is the JSON path of the problem. */
@@ -98,6 +101,20 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
   const sources = Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail));
+  const expectationsIn = obj.expectations === undefined ? {} : record(obj.expectations, "expectations", fail);
+  const expectations = Object.fromEntries(
+    Object.entries(expectationsIn).map(([table, rules]) => [
+      table,
+      Object.fromEntries(
+        Object.entries(record(rules, `expectations.${table}`, fail)).map(([rule, action]) => {
+          if (!EXPECTATION_ACTIONS.includes(action as ExpectationAction)) {
+            throw fail(`expectations.${table}.${rule}`, `must be one of ${EXPECTATION_ACTIONS.join(", ")}`);
+          }
+          return [rule, action as ExpectationAction];
+        }),
+      ),
+    ]),
+  );
   return {
     root,
     name,
@@ -109,6 +126,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
       tempDirectory: isAbsolute(temp) ? temp : join(root, temp),
     },
     sources,
+    expectations,
   };
 }
 

@@ -67,6 +67,9 @@ describe("lake init / ingest / run / status", () => {
       [
         ["bronze", "locations", 0, 1],
         ["bronze", "locations_rejects", 0, 1],
+        ["silver", "dim_location", 0, 1],
+        ["silver", "dim_location_keys", 0, 1],
+        ["silver", "dim_location_quarantine", 0, 0],
       ],
     );
   });

@@ -1,31 +1,50 @@
-/** `lake run [--project DIR] [--json]` */
-import { runPipeline } from "../../lake/index.ts";
+/** `lake run [--select MODEL]... [--full-refresh] [--project DIR] [--json]` */
+import { runProject } from "../../lake/index.ts";
 import type { Command } from "../command.ts";
 
-const usage = `Usage: lake run [--project DIR] [--json]
+const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--project DIR] [--json]
 
-Runs the pipeline: every landing file not yet loaded goes to its source's bronze table (columns as
-text plus _ingested_at, _source_file, _source_row); malformed lines go to <source>_rejects with the
-reason. Re-running loads nothing twice.
+Runs the pipeline on what is new since the last run:
+  bronze   every landing file not yet loaded → bronze.<source> (columns as text, with _ingested_at,
+           _source_file, _source_row); malformed lines → bronze.<source>_rejects with the reason
+  silver   dim_customer, dim_product, dim_location (stable surrogate keys); new sales cleaned, checked
+           by expectations (failures → silver.sales_quarantine), deduplicated, merged into
+           silver.sales_enriched (partitioned by year and month)
+  gold     monthly_sales_summary, top_products_monthly, regional_performance, recomputed for the months
+           the new sales touched
+Every run is recorded in lake/_system/runs. Re-running with nothing new changes nothing.
 
 Options:
-  --project DIR   the project folder (default: the current folder or the nearest parent with lake.json)
-  --json          print the run summary as JSON`;
+  --select MODEL   run only this layer (bronze, silver, gold) or model (e.g. sales_enriched, marts);
+                   repeat for several
+  --full-refresh   rebuild silver and gold from all of bronze (surrogate keys stay the same)
+  --project DIR    the project folder (default: the current folder or the nearest parent with lake.json)
+  --json           print what the run did as JSON`;
 
 export const run: Command = {
-  summary: "load new landing files through the pipeline",
+  summary: "run the pipeline: landing → bronze → silver → gold, incrementally",
   usage,
-  options: { project: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    select: { type: "string", multiple: true },
+    "full-refresh": { type: "boolean" },
+    project: { type: "string" },
+    json: { type: "boolean" },
+  },
   async run(args, io) {
     const projectDir = typeof args.values.project === "string" ? args.values.project : ".";
     const json = args.values.json === true;
-    const summary = await runPipeline(projectDir, json ? () => {} : (line) => io.stdout(`${line}\n`));
+    const select = Array.isArray(args.values.select) ? args.values.select : undefined;
+    const result = await runProject(
+      projectDir,
+      { fullRefresh: args.values["full-refresh"] === true, ...(select ? { select } : {}) },
+      json ? () => {} : (line: string) => io.stdout(`${line}\n`),
+    );
     if (json) {
-      io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       return;
     }
-    io.stdout(`Run ${summary.runId}\n`);
-    for (const { source, files } of summary.bronze) {
+    io.stdout(`Run ${result.runId}\n`);
+    for (const { source, files } of result.bronze) {
       const loaded = files.filter((f) => f.ingested);
       const rows = loaded.reduce((sum, f) => sum + f.bronzeRows, 0);
       const rejects = loaded.reduce((sum, f) => sum + f.rejects, 0);

@@ -1,0 +1,106 @@
+/**
+ * The Gold marts, computed from `silver.sales_enriched` and partitioned by year and month so a run
+ * recomputes only the months its new silver rows touched (all months on the first run or a full
+ * refresh):
+ * - `monthly_sales_summary`: month × region × category: revenue, units, orders, distinct customers,
+ *   average order value, discount given, margin;
+ * - `top_products_monthly`: the 10 products with the most revenue in each month;
+ * - `regional_performance`: month × region: revenue, orders, customers, margin and margin %, the
+ *   region's share of the month's revenue.
+ */
+import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
+import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
+import type { ProjectConfig } from "../project-config.ts";
+
+/** A mart: its name and the SQL computing it from the view `silver_sales`. */
+export interface MartSpec {
+  readonly name: string;
+  readonly sql: string;
+}
+
+export const MARTS: readonly MartSpec[] = [
+  {
+    name: "monthly_sales_summary",
+    sql: `SELECT year, month, region, category,
+        sum(net_amount) AS revenue, sum(quantity)::BIGINT AS units, count(DISTINCT transaction_id) AS orders,
+        count(DISTINCT customer_id) AS customers,
+        CAST(round(sum(net_amount) / count(DISTINCT transaction_id), 2) AS DECIMAL(18,2)) AS avg_order_value,
+        sum(discount_amount) AS discount_given, sum(net_amount) - sum(cost_amount) AS margin
+      FROM silver_sales GROUP BY year, month, region, category`,
+  },
+  {
+    name: "top_products_monthly",
+    sql: `SELECT year, month, row_number() OVER (PARTITION BY year, month ORDER BY sum(net_amount) DESC, product_id) AS rank,
+        product_id, any_value(category) AS category, any_value(brand) AS brand,
+        sum(net_amount) AS revenue, sum(quantity)::BIGINT AS units
+      FROM silver_sales GROUP BY year, month, product_id
+      QUALIFY rank <= 10`,
+  },
+  {
+    name: "regional_performance",
+    sql: `SELECT year, month, region, sum(net_amount) AS revenue, count(DISTINCT transaction_id) AS orders,
+        count(DISTINCT customer_id) AS customers, sum(net_amount) - sum(cost_amount) AS margin,
+        CAST(round(100 * (sum(net_amount) - sum(cost_amount)) / nullif(sum(net_amount), 0), 2) AS DECIMAL(9,2)) AS margin_pct,
+        CAST(round(100 * sum(net_amount) / sum(sum(net_amount)) OVER (PARTITION BY year, month), 2) AS DECIMAL(9,2)) AS revenue_share_pct
+      FROM silver_sales GROUP BY year, month, region`,
+  },
+];
+
+/** What refreshing one mart did. */
+export interface MartResult {
+  readonly table: string;
+  readonly months: number;
+  readonly rows: number;
+}
+
+/**
+ * Refreshes every mart for the months `touched` (every month when the mart is new, has missed a
+ * silver version, or `fullRefresh`). Does nothing when silver has no new version.
+ */
+export async function buildMarts(
+  ctx: DeltaContext,
+  project: ProjectConfig,
+  touched: ReadonlyArray<{ readonly year: number; readonly month: number }>,
+  fullRefresh: boolean,
+): Promise<MartResult[]> {
+  const silverStore = tableStore(project, "silver", "sales_enriched");
+  const silver = await loadIfExists(ctx, silverStore);
+  if (silver === undefined) return [];
+  const results: MartResult[] = [];
+  for (const mart of MARTS) {
+    const store = tableStore(project, "gold", mart.name);
+    const current = await loadIfExists(ctx, store);
+    const consumed = consumedVersion(current, "silver.sales_enriched");
+    if (!fullRefresh && consumed === silver.version) {
+      results.push({ table: mart.name, months: 0, rows: 0 });
+      continue;
+    }
+    // Incremental only when the mart consumed every silver version before this run's.
+    const incremental = !fullRefresh && current !== undefined && consumed === silver.version - 1;
+    const wanted = new Set(touched.map((m) => `${m.year}-${m.month}`));
+    const files = incremental
+      ? silver.files().filter((f) => wanted.has(`${f.partitionValues.year}-${f.partitionValues.month}`))
+      : silver.files();
+    await createTableView(ctx, silverStore, "silver_sales", { snapshot: silver, files });
+    const written = await writeTable(
+      ctx,
+      store,
+      { sql: mart.sql },
+      {
+        mode: "overwrite",
+        partitionBy: ["year", "month"],
+        tableName: mart.name,
+        txn: { appId: inputAppId("silver.sales_enriched"), version: silver.version },
+        ...(incremental ? { replacePartitions: touched.map((m) => ({ year: m.year, month: m.month })) } : {}),
+      },
+    );
+    results.push({
+      table: mart.name,
+      months: incremental
+        ? touched.length
+        : new Set(files.map((f) => `${f.partitionValues.year}-${f.partitionValues.month}`)).size,
+      rows: written.rowsWritten,
+    });
+  }
+  return results;
+}

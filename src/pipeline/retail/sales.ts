@@ -1,0 +1,287 @@
+/**
+ * Silver sales: the bronze sales rows this table has not consumed yet are cleaned and typed, checked
+ * against the sales expectations (failures go to `sales_quarantine` with the rules they failed),
+ * deduplicated on the transaction id (the first occurrence by file and line wins, also against rows
+ * already in silver), joined with the dimensions and merged into `sales_enriched`, partitioned by
+ * year and month. A missing dimension member (possible only when its expectation is set to warn)
+ * gets key -1, the unknown member, and NULL attributes.
+ * Accounting: new bronze rows = inserted rows + quarantined rows + removed duplicates.
+ */
+import type { AddFile, Snapshot } from "../../delta/index.ts";
+import {
+  createTableView,
+  type DeltaContext,
+  loadIfExists,
+  sqlIdentifier,
+  sqlString,
+  writeTable,
+} from "../../engine/index.ts";
+import type { LocalStore } from "../../storage/index.ts";
+import { bronzeStores } from "../bronze-ingest.ts";
+import { AccountingError } from "../errors.ts";
+import {
+  checkResults,
+  type Expectation,
+  type ExpectationResult,
+  failureCountsSql,
+  quarantineRulesSql,
+  withActions,
+} from "../expectations.ts";
+import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
+import type { ProjectConfig } from "../project-config.ts";
+import { dateSql, integerSql, priceSql, textSql } from "./cleaning.ts";
+
+/** The sales expectations and their default actions. */
+export const SALES_EXPECTATIONS: readonly Expectation[] = [
+  {
+    name: "transaction_id_present",
+    description: "every sale has a transaction id",
+    condition: "transaction_id IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "order_date_valid",
+    description: "the order date is a real date in a documented format",
+    condition: "order_date IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "customer_id_present",
+    description: "every sale names a customer",
+    condition: "customer_id IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "product_id_present",
+    description: "every sale names a product",
+    condition: "product_id IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "location_id_present",
+    description: "every sale names a location",
+    condition: "location_id IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "quantity_positive",
+    description: "quantity is a whole number above 0",
+    condition: "quantity > 0",
+    action: "quarantine",
+  },
+  {
+    name: "unit_price_valid",
+    description: "unit price is a number from 0 to 99,999.99",
+    condition: "unit_price >= 0 AND unit_price < 100000",
+    action: "quarantine",
+  },
+  {
+    name: "customer_exists",
+    description: "the customer is in dim_customer",
+    condition: "customer_id IS NULL OR customer_key IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "product_exists",
+    description: "the product is in dim_product",
+    condition: "product_id IS NULL OR product_key IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "location_exists",
+    description: "the location is in dim_location",
+    condition: "location_id IS NULL OR location_key IS NOT NULL",
+    action: "quarantine",
+  },
+  {
+    name: "transaction_id_unique",
+    description: "a transaction id appears once (later copies are removed)",
+    condition: "_occurrence = 1",
+    action: "warn",
+  },
+];
+
+/** What the sales model did in a run. */
+export interface SalesResult {
+  readonly newBronzeRows: number;
+  readonly inserted: number;
+  readonly quarantined: number;
+  readonly duplicatesRemoved: number;
+  readonly expectations: readonly ExpectationResult[];
+  /** (year, month) partitions that received rows. */
+  readonly touchedMonths: ReadonlyArray<{ readonly year: number; readonly month: number }>;
+}
+
+/**
+ * Moves the new bronze sales into silver. With `fullRefresh`, all of bronze is re-processed and
+ * `sales_enriched` and `sales_quarantine` are replaced.
+ * @throws ExpectationFailedError when a rule with action `fail` fails (nothing is written).
+ * @throws AccountingError when the rows do not add up.
+ */
+export async function buildSales(
+  ctx: DeltaContext,
+  project: ProjectConfig,
+  runId: string,
+  fullRefresh: boolean,
+): Promise<SalesResult | undefined> {
+  const source = project.sources.find((s) => s.name === "sales");
+  if (source === undefined) return undefined;
+  const bronze = bronzeStores(project, source).bronze;
+  const bronzeSnapshot = await loadIfExists(ctx, bronze);
+  if (bronzeSnapshot === undefined) return undefined;
+  const enrichedStore = tableStore(project, "silver", "sales_enriched");
+  const enriched = fullRefresh ? undefined : await loadIfExists(ctx, enrichedStore);
+  const consumed = consumedVersion(enriched, "bronze.sales");
+  const newFiles = await filesAddedSince(ctx, bronze, bronzeSnapshot, consumed);
+  const rules = withActions(SALES_EXPECTATIONS, project.expectations.sales ?? {});
+  const empty = {
+    newBronzeRows: 0,
+    inserted: 0,
+    quarantined: 0,
+    duplicatesRemoved: 0,
+    expectations: [],
+    touchedMonths: [],
+  };
+  if (newFiles.length === 0 && consumed === bronzeSnapshot.version) return empty;
+
+  const raw = await createTableView(ctx, bronze, "bronze_sales_new", {
+    snapshot: bronzeSnapshot,
+    files: newFiles,
+  });
+  const existing = enriched
+    ? `(SELECT transaction_id FROM ${await createTableView(ctx, enrichedStore, "sales_enriched_current", { snapshot: enriched })})`
+    : "(SELECT NULL::VARCHAR AS transaction_id WHERE false)";
+  const dims = {
+    customer: await dimensionView(ctx, project, "dim_customer"),
+    product: await dimensionView(ctx, project, "dim_product"),
+    location: await dimensionView(ctx, project, "dim_location"),
+  };
+  await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW sales_checked AS
+    WITH typed AS (
+      SELECT {${source.columns.map((c) => `${sqlString(c)}: ${sqlIdentifier(c)}`).join(", ")}} AS _raw,
+        ${textSql("transaction_id", "upper")} AS transaction_id, ${dateSql("order_date")} AS order_date,
+        ${textSql("customer_id", "upper")} AS customer_id, ${textSql("product_id", "upper")} AS product_id,
+        ${textSql("location_id", "upper")} AS location_id, ${integerSql("quantity")} AS quantity,
+        ${priceSql("unit_price")} AS unit_price, coalesce(${integerSql("discount_pct")}, 0) AS discount_pct,
+        ${textSql("payment_method", "lower")} AS payment_method, ${textSql("channel", "lower")} AS channel,
+        _ingested_at, _source_file, _source_row
+      FROM ${raw}),
+    joined AS (
+      SELECT t.*, c.customer_key, p.product_key, l.location_key, p.category, p.subcategory, p.brand, p.unit_cost,
+        l.region, l.store_type, l.country
+      FROM typed t
+      LEFT JOIN ${dims.customer} c ON c.customer_id = t.customer_id
+      LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
+      LEFT JOIN ${dims.location} l ON l.location_id = t.location_id),
+    flagged AS (SELECT *, ${quarantineRulesSql(rules.filter((r) => r.name !== "transaction_id_unique"))} AS failed_rules FROM joined)
+    SELECT *,
+      CASE WHEN len(failed_rules) > 0 THEN NULL
+           WHEN transaction_id IN ${existing} THEN 2
+           ELSE row_number() OVER (PARTITION BY transaction_id, len(failed_rules) = 0 ORDER BY _source_file, _source_row) END AS _occurrence
+    FROM flagged`);
+  const uniqueRule = rules.find((r) => r.name === "transaction_id_unique");
+  const counted = rules.map((r) =>
+    r.name === "transaction_id_unique" ? { ...r, condition: "_occurrence IS NULL OR _occurrence = 1" } : r,
+  );
+  const [row] = (
+    await ctx.session.connection.runAndReadAll(
+      `SELECT count(*), ${failureCountsSql(counted).join(", ")} FROM sales_checked`,
+    )
+  ).getRows();
+  const [total, ...failureCounts] = row ?? [];
+  const expectations = checkResults("silver.sales_enriched", counted, failureCounts);
+  const duplicatesToQuarantine = uniqueRule?.action === "quarantine";
+  const quarantineWhere = `len(failed_rules) > 0${duplicatesToQuarantine ? " OR _occurrence > 1" : ""}`;
+  const quarantineSql = `SELECT _raw.*, _ingested_at, _source_file, _source_row,
+      CASE WHEN len(failed_rules) > 0 THEN failed_rules ELSE ['transaction_id_unique'] END AS failed_rules, '${runId}' AS _run_id
+    FROM sales_checked WHERE ${quarantineWhere}`;
+  const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
+  const quarantined = await writeTable(
+    ctx,
+    tableStore(project, "silver", "sales_quarantine"),
+    { sql: quarantineSql },
+    { txn, ...(fullRefresh ? { mode: "overwrite" as const } : {}) },
+  );
+  const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
+      coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
+      customer_id, product_id, location_id, quantity, unit_price, discount_pct,
+      CAST(quantity * unit_price AS DECIMAL(18,2)) AS gross_amount,
+      CAST(round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS discount_amount,
+      CAST(quantity * unit_price - round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS net_amount,
+      CAST(quantity * unit_cost AS DECIMAL(18,2)) AS cost_amount,
+      payment_method, channel, category, subcategory, brand, region, store_type, country,
+      _source_file, _source_row, '${runId}' AS _run_id
+    FROM sales_checked WHERE _occurrence = 1`;
+  const inserted = await writeTable(
+    ctx,
+    enrichedStore,
+    { sql: insertSql },
+    {
+      txn,
+      partitionBy: ["year", "month"],
+      tableName: "sales_enriched",
+      ...(fullRefresh
+        ? { mode: "overwrite" as const }
+        : {
+            operation: {
+              name: "MERGE",
+              parameters: {
+                predicate: "target.transaction_id = source.transaction_id",
+                matchedPredicates: "[]",
+                notMatchedPredicates: '[{"actionType":"insert"}]',
+              },
+            },
+            readsTable: true,
+          }),
+    },
+  );
+  const newBronzeRows = Number(total ?? 0);
+  const duplicatesRemoved = newBronzeRows - inserted.rowsWritten - quarantined.rowsWritten;
+  const expectedDuplicates = duplicatesToQuarantine
+    ? 0
+    : (expectations.find((e) => e.name === "transaction_id_unique")?.failed ?? 0);
+  if (duplicatesRemoved !== expectedDuplicates) {
+    throw new AccountingError(
+      `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${expectedDuplicates} duplicates removed`,
+    );
+  }
+  const months = (
+    await ctx.session.connection.runAndReadAll(
+      `SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked WHERE _occurrence = 1 ORDER BY 1, 2`,
+    )
+  ).getRows();
+  return {
+    newBronzeRows,
+    inserted: inserted.rowsWritten,
+    quarantined: quarantined.rowsWritten,
+    duplicatesRemoved,
+    expectations,
+    touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
+  };
+}
+
+/** The bronze files added after version `since` (all files when `since` is undefined). */
+async function filesAddedSince(
+  ctx: DeltaContext,
+  store: LocalStore,
+  latest: Snapshot,
+  since: number | undefined,
+): Promise<AddFile[]> {
+  if (since === undefined) return latest.files();
+  const before = new Set((await ctx.snapshot(store, { version: since })).files().map((f) => f.path));
+  return latest.files().filter((f) => !before.has(f.path));
+}
+
+/** A view over a silver dimension, or an empty one with its key columns when it does not exist yet. */
+async function dimensionView(ctx: DeltaContext, project: ProjectConfig, name: string): Promise<string> {
+  const store = tableStore(project, "silver", name);
+  const snapshot = await loadIfExists(ctx, store);
+  if (snapshot) return createTableView(ctx, store, name, { snapshot });
+  const key = name.replace("dim_", "");
+  await ctx.session.connection.run(
+    `CREATE OR REPLACE TEMP VIEW ${name} AS SELECT NULL::BIGINT AS ${key}_key, NULL::VARCHAR AS ${key}_id, NULL::VARCHAR AS category,
+     NULL::VARCHAR AS subcategory, NULL::VARCHAR AS brand, NULL::DECIMAL(12,2) AS unit_cost, NULL::VARCHAR AS region,
+     NULL::VARCHAR AS store_type, NULL::VARCHAR AS country WHERE false`,
+  );
+  return name;
+}
