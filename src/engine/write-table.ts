@@ -65,6 +65,11 @@ export interface WriteOptions {
   readonly mergeSchema?: boolean;
   /** Idempotence: skip the write when the table already recorded this appId at this version or later. */
   readonly txn?: { readonly appId: string; readonly version: number };
+  /**
+   * Write even when the `txn` is already recorded (a deliberate rebuild, such as a full refresh);
+   * the txn is still recorded. Default false.
+   */
+  readonly rewrite?: boolean;
   /** Table properties when the write creates the table. */
   readonly configuration?: Readonly<Record<string, string>>;
   /** A name for the table's metadata when the write creates it. */
@@ -102,7 +107,7 @@ export async function writeTable(
   if (snapshot) {
     checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
     const recorded = options.txn ? snapshot.txn(options.txn.appId) : undefined;
-    if (options.txn && recorded && recorded.version >= options.txn.version) {
+    if (options.txn && recorded && recorded.version >= options.txn.version && !options.rewrite) {
       return {
         version: undefined,
         skipped: true,

@@ -105,6 +105,19 @@ describe("writeTable", () => {
     assert.deepEqual(await readIds(), ["1"]);
   });
 
+  it("rewrites despite a recorded txn when asked (a full refresh), still recording the txn", async () => {
+    await writeTable(ctx, store, { rows: rows(1), schema }, { txn: { appId: "job", version: 7 } });
+    const rebuilt = await writeTable(
+      ctx,
+      store,
+      { rows: rows(2), schema },
+      { mode: "overwrite", txn: { appId: "job", version: 7 }, rewrite: true },
+    );
+    assert.equal(rebuilt.skipped, false);
+    assert.deepEqual(await readIds(), ["2"]);
+    assert.equal((await ctx.snapshot(store)).txn("job")?.version, 7);
+  });
+
   it("skips a batch whose txn version is already recorded, and writes a newer one", async () => {
     const first = await writeTable(
       ctx,

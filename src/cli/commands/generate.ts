@@ -1,12 +1,6 @@
 /** `lake generate [--rows N] [--out DIR] [--seed S] [--files K] [--customers N] [--products N] [--locations N] [--workers N]` */
-import {
-  DATASET_DEFAULTS,
-  type DatasetFile,
-  type DatasetManifest,
-  DatasetOptionsError,
-  generateDataset,
-  OutputDirError,
-} from "../../datagen/index.ts";
+// biome-ignore lint/style/noRestrictedImports: lake/index.ts does not re-export datagen/ yet; import from it once it does.
+import * as datagen from "../../datagen/index.ts";
 import { intFlag } from "../args.ts";
 import { CliError } from "../cli-error.ts";
 import type { Command } from "../command.ts";
@@ -21,19 +15,19 @@ manifest.json with row counts, byte sizes and the exact count of every kind of p
 empty, or hold an earlier dataset, which is replaced; a folder holding anything else is refused.
 
 Options:
-  --rows N        sales rows, dirty ones included (default ${DATASET_DEFAULTS.rows})
+  --rows N        sales rows, dirty ones included (default ${datagen.DATASET_DEFAULTS.rows})
   --out DIR       where to write (default ./retail-data)
-  --seed S        the seed, 0 to 4294967295 (default ${DATASET_DEFAULTS.seed})
-  --files K       split the sales into K files by date (default ${DATASET_DEFAULTS.files})
-  --customers N   customers (default ${DATASET_DEFAULTS.customers})
-  --products N    products (default ${DATASET_DEFAULTS.products})
-  --locations N   stores (default ${DATASET_DEFAULTS.locations})
+  --seed S        the seed, 0 to 4294967295 (default ${datagen.DATASET_DEFAULTS.seed})
+  --files K       split the sales into K files by date (default ${datagen.DATASET_DEFAULTS.files})
+  --customers N   customers (default ${datagen.DATASET_DEFAULTS.customers})
+  --products N    products (default ${datagen.DATASET_DEFAULTS.products})
+  --locations N   stores (default ${datagen.DATASET_DEFAULTS.locations})
   --workers N     worker threads (default: one per CPU; 0 = none); never changes the output`;
 
 /** Sales progress is printed at every tenth of the rows. */
 const PROGRESS_STEPS = 10;
-/** A split into more files than this is summarised by its first and last files. */
-const LISTED_FILES = 12;
+/** A split into more sales files than this is summarised by its first and last files. */
+const LISTED_SALES_FILES = 12;
 
 export const generate: Command = {
   summary: "write the synthetic retail dataset (CSV with planted dirt) and its manifest",
@@ -50,12 +44,13 @@ export const generate: Command = {
   },
   async run(args, io) {
     const out = typeof args.values.out === "string" ? args.values.out : "retail-data";
-    if (args.positionals.length > 0) throw new CliError(`Unexpected argument "${args.positionals[0]}".\n\n${usage}`);
+    if (args.positionals.length > 0)
+      throw new CliError(`Unexpected argument "${args.positionals[0]}".\n\n${usage}`);
     const started = performance.now();
-    let step = 0;
-    let manifest: DatasetManifest;
+    let nextStep = 1;
+    let manifest: datagen.DatasetManifest;
     try {
-      manifest = await generateDataset(
+      manifest = await datagen.generateDataset(
         {
           out,
           rows: intFlag(args, "rows"),
@@ -71,34 +66,37 @@ export const generate: Command = {
             io.stdout(`${table}: ${count(rowsWritten)} rows\n`);
             return;
           }
-          while (rowsTotal > 0 && rowsWritten * PROGRESS_STEPS >= (step + 1) * rowsTotal) step++;
-          if (step > 0 && rowsWritten * PROGRESS_STEPS < (step + 1) * rowsTotal) {
-            const percent = Math.round((rowsWritten / rowsTotal) * 100);
-            io.stdout(`sales_transactions: ${count(rowsWritten)} of ${count(rowsTotal)} rows (${percent}%)\n`);
-            step++;
-          }
+          if (rowsWritten * PROGRESS_STEPS < nextStep * rowsTotal) return;
+          const done = Math.floor((rowsWritten / rowsTotal) * 100);
+          io.stdout(`sales_transactions: ${count(rowsWritten)} of ${count(rowsTotal)} rows (${done}%)\n`);
+          while (rowsWritten * PROGRESS_STEPS >= nextStep * rowsTotal) nextStep++;
         },
       );
     } catch (error) {
-      if (error instanceof DatasetOptionsError) {
+      if (error instanceof datagen.DatasetOptionsError) {
         throw new CliError(`--${error.option} must be ${error.expected}, got ${String(error.value)}`);
       }
-      if (error instanceof OutputDirError) throw new CliError(error.message);
+      if (error instanceof datagen.OutputDirError) throw new CliError(error.message);
       throw error;
     }
     io.stdout(summary(manifest, out, performance.now() - started));
   },
 };
 
-function summary(manifest: DatasetManifest, out: string, ms: number): string {
+function summary(manifest: datagen.DatasetManifest, out: string, ms: number): string {
   const files = manifest.files;
   const totalBytes = files.reduce((sum, f) => sum + f.bytes, 0);
-  const listed =
-    files.length <= LISTED_FILES + 3 ? files : [...files.slice(0, 6), ...files.slice(files.length - 2)];
-  const lines = [`\nWrote ${files.length} files (${megabytes(totalBytes)}) to ${out} in ${(ms / 1000).toFixed(1)} s:`];
-  for (const f of listed) {
-    lines.push(`  ${f.name.padEnd(28)} ${count(f.rows).padStart(11)} rows ${megabytes(f.bytes).padStart(10)}${dates(f)}`);
-    if (f === files[5] && listed.length < files.length) lines.push(`  ... ${files.length - 8} more sales files`);
+  const seconds = (ms / 1000).toFixed(1);
+  const lines = [`\nWrote ${files.length} files (${megabytes(totalBytes)}) to ${out} in ${seconds} s:`];
+  const line = (f: datagen.DatasetFile) =>
+    `  ${f.name.padEnd(28)} ${count(f.rows).padStart(11)} rows ${megabytes(f.bytes).padStart(10)}${dates(f)}`;
+  const dimensions = files.filter((f) => f.table !== "sales_transactions");
+  const sales = files.filter((f) => f.table === "sales_transactions");
+  lines.push(...dimensions.map(line));
+  if (sales.length <= LISTED_SALES_FILES) lines.push(...sales.map(line));
+  else {
+    lines.push(...sales.slice(0, 3).map(line), `  ... ${sales.length - 5} more sales files`);
+    lines.push(...sales.slice(-2).map(line));
   }
   const { rows, errorRows, recoverableRows } = manifest.sales;
   lines.push(
@@ -109,7 +107,7 @@ function summary(manifest: DatasetManifest, out: string, ms: number): string {
   return lines.join("\n");
 }
 
-function dates(file: DatasetFile): string {
+function dates(file: datagen.DatasetFile): string {
   return file.firstDate ? `   ${file.firstDate} .. ${file.lastDate}` : "";
 }
 

@@ -130,14 +130,14 @@ export async function buildDimension(
     ctx,
     table,
     { sql: rows },
-    { mode: "overwrite", txn, tableName: spec.name },
+    { mode: "overwrite", txn, rewrite: fullRefresh, tableName: spec.name },
   );
   const quarantine = `SELECT *, ['${spec.naturalKey}_present'] AS failed_rules FROM ${raw} WHERE ${spec.columns[spec.naturalKey]} IS NULL`;
   const quarantined = await writeTable(
     ctx,
     tableStore(project, "silver", `${spec.name}_quarantine`),
     { sql: quarantine },
-    { mode: "overwrite", txn },
+    { mode: "overwrite", txn, rewrite: fullRefresh },
   );
   const [counts] = (
     await ctx.session.connection.runAndReadAll(

@@ -90,6 +90,7 @@ export async function buildMarts(
         mode: "overwrite",
         partitionBy: ["year", "month"],
         tableName: mart.name,
+        rewrite: fullRefresh,
         txn: { appId: inputAppId("silver.sales_enriched"), version: silver.version },
         ...(incremental ? { replacePartitions: touched.map((m) => ({ year: m.year, month: m.month })) } : {}),
       },

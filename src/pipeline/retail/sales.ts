@@ -200,7 +200,7 @@ export async function buildSales(
     ctx,
     tableStore(project, "silver", "sales_quarantine"),
     { sql: quarantineSql },
-    { txn, ...(fullRefresh ? { mode: "overwrite" as const } : {}) },
+    { txn, ...(fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {}) },
   );
   const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
       coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
@@ -221,7 +221,7 @@ export async function buildSales(
       partitionBy: ["year", "month"],
       tableName: "sales_enriched",
       ...(fullRefresh
-        ? { mode: "overwrite" as const }
+        ? { mode: "overwrite" as const, rewrite: true }
         : {
             operation: {
               name: "MERGE",
