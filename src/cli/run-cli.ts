@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   ingest: async () => (await import("./commands/ingest.ts")).ingest,
   run: async () => (await import("./commands/run.ts")).run,
   status: async () => (await import("./commands/status.ts")).status,
+  query: async () => (await import("./commands/query.ts")).query,
   demo: async () => (await import("./commands/demo.ts")).demo,
   describe: async () => (await import("./commands/describe.ts")).describe,
   history: async () => (await import("./commands/history.ts")).history,

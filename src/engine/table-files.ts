@@ -45,7 +45,8 @@ export async function filesRelation(
 
 /**
  * Creates (or replaces) the temporary view `name` over the snapshot's live files (the latest snapshot
- * when none is given; only `files` when given) and returns its quoted name. A table with no files gives an empty view with the
+ * when none is given; only `files` when given) and returns its quoted name. With `schema`, the view
+ * is a regular view `schema.name` of the session's in-memory database instead of a temporary one. A table with no files gives an empty view with the
  * table's columns. Views read files in place, so the store must be local.
  * @throws Error for a remote store.
  */
@@ -53,7 +54,11 @@ export async function createTableView(
   ctx: DeltaContext,
   store: ObjectStore,
   name: string,
-  options: { readonly snapshot?: Snapshot; readonly files?: readonly AddFile[] } = {},
+  options: {
+    readonly snapshot?: Snapshot;
+    readonly files?: readonly AddFile[];
+    readonly schema?: string;
+  } = {},
 ): Promise<string> {
   const snap = options.snapshot ?? (await ctx.snapshot(store));
   const files = options.files ?? snap.files();
@@ -65,8 +70,15 @@ export async function createTableView(
     (f) => `CAST(NULL AS ${duckDbType(f.type)}) AS ${sqlIdentifier(f.name)}`,
   );
   const body = sql || `SELECT ${empty.join(", ")} WHERE false`;
-  await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(name)} AS ${body}`);
-  return sqlIdentifier(name);
+  if (options.schema === undefined) {
+    await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(name)} AS ${body}`);
+    return sqlIdentifier(name);
+  }
+  const qualified = `${sqlIdentifier(options.schema)}.${sqlIdentifier(name)}`;
+  await ctx.session.connection.run(
+    `CREATE SCHEMA IF NOT EXISTS ${sqlIdentifier(options.schema)}; CREATE OR REPLACE VIEW ${qualified} AS ${body}`,
+  );
+  return qualified;
 }
 
 /** Releases local copies made by {@link filesRelation}. */

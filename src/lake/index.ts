@@ -31,4 +31,5 @@ export { LakeUsageError } from "./errors.ts";
 export { storeForLocation } from "./locations.ts";
 export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
 export { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
+export { type QueryResult, queryProject } from "./query.ts";
 export * from "./row-format.ts";

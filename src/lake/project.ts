@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { DeltaContext, loadIfExists } from "../engine/index.ts";
+import { loadIfExists } from "../engine/index.ts";
 import {
   CONFIG_FILE,
   type LandedFile,
@@ -23,6 +23,7 @@ import {
 import { LocalStore } from "../storage/index.ts";
 import { rowCount } from "./describe-table.ts";
 import { LakeUsageError } from "./errors.ts";
+import { withProjectEngine } from "./project-engine.ts";
 
 /**
  * Creates a retail project in `dir`: lake.json and the zone folders.
@@ -101,13 +102,5 @@ export async function projectStatus(
       }
     }
     return { project, tables, lastRun: (await listRuns(ctx, project))[0] };
-  });
-}
-
-function withProjectEngine<T>(project: ProjectConfig, work: (ctx: DeltaContext) => Promise<T>): Promise<T> {
-  return DeltaContext.with(work, {
-    ...(project.engine.threads === undefined ? {} : { threads: project.engine.threads }),
-    ...(project.engine.memoryLimit === undefined ? {} : { memoryLimit: project.engine.memoryLimit }),
-    tempDirectory: join(project.engine.tempDirectory, "duckdb"),
   });
 }

@@ -1,0 +1,16 @@
+/** Opening DuckDB with a project's engine settings (threads, memory limit, spill folder). */
+import { join } from "node:path";
+import { DeltaContext } from "../engine/index.ts";
+import type { ProjectConfig } from "../pipeline/index.ts";
+
+/** Runs `work` with a DeltaContext configured from the project, closed afterwards. */
+export function withProjectEngine<T>(
+  project: ProjectConfig,
+  work: (ctx: DeltaContext) => Promise<T>,
+): Promise<T> {
+  return DeltaContext.with(work, {
+    ...(project.engine.threads === undefined ? {} : { threads: project.engine.threads }),
+    ...(project.engine.memoryLimit === undefined ? {} : { memoryLimit: project.engine.memoryLimit }),
+    tempDirectory: join(project.engine.tempDirectory, "duckdb"),
+  });
+}
