@@ -20,6 +20,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   run: async () => (await import("./commands/run.ts")).run,
   status: async () => (await import("./commands/status.ts")).status,
   query: async () => (await import("./commands/query.ts")).query,
+  generate: async () => (await import("./commands/generate.ts")).generate,
   demo: async () => (await import("./commands/demo.ts")).demo,
   describe: async () => (await import("./commands/describe.ts")).describe,
   history: async () => (await import("./commands/history.ts")).history,

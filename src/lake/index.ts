@@ -3,6 +3,7 @@
  * later the web server) call.
  */
 
+export * as datagen from "../datagen/index.ts";
 export {
   DeltaError,
   type HistoryEntry,

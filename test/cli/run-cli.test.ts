@@ -21,6 +21,7 @@ describe("lake (dispatcher)", () => {
         "  run        run the pipeline: landing → bronze → silver → gold, incrementally",
         "  status     tables, versions, row counts and freshness of a project",
         "  query      SQL over the project's tables, with time travel (table@v3, table@2024-05-01T12:00:00Z)",
+        "  generate   write the synthetic retail dataset (CSV with planted dirt) and its manifest",
         "  demo       write and read a small Delta table end to end",
         "  describe   schema, protocol, partitioning, files, size and rows of a table",
         "  history    the commit log of a table, newest first",

@@ -156,108 +156,113 @@ export async function buildSales(
     product: await dimensionView(ctx, project, "dim_product"),
     location: await dimensionView(ctx, project, "dim_location"),
   };
-  await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW sales_checked AS
-    WITH typed AS (
-      SELECT {${source.columns.map((c) => `${sqlString(c)}: ${sqlIdentifier(c)}`).join(", ")}} AS _raw,
-        ${textSql("transaction_id", "upper")} AS transaction_id, ${dateSql("order_date")} AS order_date,
-        ${textSql("customer_id", "upper")} AS customer_id, ${textSql("product_id", "upper")} AS product_id,
-        ${textSql("location_id", "upper")} AS location_id, ${integerSql("quantity")} AS quantity,
-        ${priceSql("unit_price")} AS unit_price, coalesce(${integerSql("discount_pct")}, 0) AS discount_pct,
-        ${textSql("payment_method", "lower")} AS payment_method, ${textSql("channel", "lower")} AS channel,
-        _ingested_at, _source_file, _source_row
-      FROM ${raw}),
-    joined AS (
-      SELECT t.*, c.customer_key, p.product_key, l.location_key, p.category, p.subcategory, p.brand, p.unit_cost,
-        l.region, l.store_type, l.country
-      FROM typed t
-      LEFT JOIN ${dims.customer} c ON c.customer_id = t.customer_id
-      LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
-      LEFT JOIN ${dims.location} l ON l.location_id = t.location_id),
-    flagged AS (SELECT *, ${quarantineRulesSql(rules.filter((r) => r.name !== "transaction_id_unique"))} AS failed_rules FROM joined)
-    SELECT *,
-      CASE WHEN len(failed_rules) > 0 THEN NULL
-           WHEN transaction_id IN ${existing} THEN 2
-           ELSE row_number() OVER (PARTITION BY transaction_id, len(failed_rules) = 0 ORDER BY _source_file, _source_row) END AS _occurrence
-    FROM flagged`);
-  const uniqueRule = rules.find((r) => r.name === "transaction_id_unique");
-  const counted = rules.map((r) =>
-    r.name === "transaction_id_unique" ? { ...r, condition: "_occurrence IS NULL OR _occurrence = 1" } : r,
-  );
-  const [row] = (
-    await ctx.session.connection.runAndReadAll(
-      `SELECT count(*), ${failureCountsSql(counted).join(", ")} FROM sales_checked`,
-    )
-  ).getRows();
-  const [total, ...failureCounts] = row ?? [];
-  const expectations = checkResults("silver.sales_enriched", counted, failureCounts);
-  const duplicatesToQuarantine = uniqueRule?.action === "quarantine";
-  const quarantineWhere = `len(failed_rules) > 0${duplicatesToQuarantine ? " OR _occurrence > 1" : ""}`;
-  const quarantineSql = `SELECT _raw.*, _ingested_at, _source_file, _source_row,
-      CASE WHEN len(failed_rules) > 0 THEN failed_rules ELSE ['transaction_id_unique'] END AS failed_rules, '${runId}' AS _run_id
-    FROM sales_checked WHERE ${quarantineWhere}`;
-  const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
-  const quarantined = await writeTable(
-    ctx,
-    tableStore(project, "silver", "sales_quarantine"),
-    { sql: quarantineSql },
-    { txn, ...(fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {}) },
-  );
-  const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
-      coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
-      customer_id, product_id, location_id, quantity, unit_price, discount_pct,
-      CAST(quantity * unit_price AS DECIMAL(18,2)) AS gross_amount,
-      CAST(round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS discount_amount,
-      CAST(quantity * unit_price - round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS net_amount,
-      CAST(quantity * unit_cost AS DECIMAL(18,2)) AS cost_amount,
-      payment_method, channel, category, subcategory, brand, region, store_type, country,
-      _source_file, _source_row, '${runId}' AS _run_id
-    FROM sales_checked WHERE _occurrence = 1`;
-  const inserted = await writeTable(
-    ctx,
-    enrichedStore,
-    { sql: insertSql },
-    {
-      txn,
-      partitionBy: ["year", "month"],
-      tableName: "sales_enriched",
-      ...(fullRefresh
-        ? { mode: "overwrite" as const, rewrite: true }
-        : {
-            operation: {
-              name: "MERGE",
-              parameters: {
-                predicate: "target.transaction_id = source.transaction_id",
-                matchedPredicates: "[]",
-                notMatchedPredicates: '[{"actionType":"insert"}]',
-              },
-            },
-            readsTable: true,
-          }),
-    },
-  );
-  const newBronzeRows = Number(total ?? 0);
-  const duplicatesRemoved = newBronzeRows - inserted.rowsWritten - quarantined.rowsWritten;
-  const expectedDuplicates = duplicatesToQuarantine
-    ? 0
-    : (expectations.find((e) => e.name === "transaction_id_unique")?.failed ?? 0);
-  if (duplicatesRemoved !== expectedDuplicates) {
-    throw new AccountingError(
-      `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${expectedDuplicates} duplicates removed`,
+  try {
+    // Materialized once: counts, quarantine, merge and touched months all read it (a view would rerun the joins and window).
+    await ctx.session.connection.run(`CREATE OR REPLACE TEMP TABLE sales_checked AS
+      WITH typed AS (
+        SELECT {${source.columns.map((c) => `${sqlString(c)}: ${sqlIdentifier(c)}`).join(", ")}} AS _raw,
+          ${textSql("transaction_id", "upper")} AS transaction_id, ${dateSql("order_date")} AS order_date,
+          ${textSql("customer_id", "upper")} AS customer_id, ${textSql("product_id", "upper")} AS product_id,
+          ${textSql("location_id", "upper")} AS location_id, ${integerSql("quantity")} AS quantity,
+          ${priceSql("unit_price")} AS unit_price, coalesce(${integerSql("discount_pct")}, 0) AS discount_pct,
+          ${textSql("payment_method", "lower")} AS payment_method, ${textSql("channel", "lower")} AS channel,
+          _ingested_at, _source_file, _source_row
+        FROM ${raw}),
+      joined AS (
+        SELECT t.*, c.customer_key, p.product_key, l.location_key, p.category, p.subcategory, p.brand, p.unit_cost,
+          l.region, l.store_type, l.country
+        FROM typed t
+        LEFT JOIN ${dims.customer} c ON c.customer_id = t.customer_id
+        LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
+        LEFT JOIN ${dims.location} l ON l.location_id = t.location_id),
+      flagged AS (SELECT *, ${quarantineRulesSql(rules.filter((r) => r.name !== "transaction_id_unique"))} AS failed_rules FROM joined)
+      SELECT *,
+        CASE WHEN len(failed_rules) > 0 THEN NULL
+             WHEN transaction_id IN ${existing} THEN 2
+             ELSE row_number() OVER (PARTITION BY transaction_id, len(failed_rules) = 0 ORDER BY _source_file, _source_row) END AS _occurrence
+      FROM flagged`);
+    const uniqueRule = rules.find((r) => r.name === "transaction_id_unique");
+    const counted = rules.map((r) =>
+      r.name === "transaction_id_unique" ? { ...r, condition: "_occurrence IS NULL OR _occurrence = 1" } : r,
     );
+    const [row] = (
+      await ctx.session.connection.runAndReadAll(
+        `SELECT count(*), ${failureCountsSql(counted).join(", ")} FROM sales_checked`,
+      )
+    ).getRows();
+    const [total, ...failureCounts] = row ?? [];
+    const expectations = checkResults("silver.sales_enriched", counted, failureCounts);
+    const duplicatesToQuarantine = uniqueRule?.action === "quarantine";
+    const quarantineWhere = `len(failed_rules) > 0${duplicatesToQuarantine ? " OR _occurrence > 1" : ""}`;
+    const quarantineSql = `SELECT _raw.*, _ingested_at, _source_file, _source_row,
+        CASE WHEN len(failed_rules) > 0 THEN failed_rules ELSE ['transaction_id_unique'] END AS failed_rules, '${runId}' AS _run_id
+      FROM sales_checked WHERE ${quarantineWhere}`;
+    const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
+    const quarantined = await writeTable(
+      ctx,
+      tableStore(project, "silver", "sales_quarantine"),
+      { sql: quarantineSql },
+      { txn, ...(fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {}) },
+    );
+    const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
+        coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
+        customer_id, product_id, location_id, quantity, unit_price, discount_pct,
+        CAST(quantity * unit_price AS DECIMAL(18,2)) AS gross_amount,
+        CAST(round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS discount_amount,
+        CAST(quantity * unit_price - round(quantity * unit_price * discount_pct / 100, 2) AS DECIMAL(18,2)) AS net_amount,
+        CAST(quantity * unit_cost AS DECIMAL(18,2)) AS cost_amount,
+        payment_method, channel, category, subcategory, brand, region, store_type, country,
+        _source_file, _source_row, '${runId}' AS _run_id
+      FROM sales_checked WHERE _occurrence = 1`;
+    const inserted = await writeTable(
+      ctx,
+      enrichedStore,
+      { sql: insertSql },
+      {
+        txn,
+        partitionBy: ["year", "month"],
+        tableName: "sales_enriched",
+        ...(fullRefresh
+          ? { mode: "overwrite" as const, rewrite: true }
+          : {
+              operation: {
+                name: "MERGE",
+                parameters: {
+                  predicate: "target.transaction_id = source.transaction_id",
+                  matchedPredicates: "[]",
+                  notMatchedPredicates: '[{"actionType":"insert"}]',
+                },
+              },
+              readsTable: true,
+            }),
+      },
+    );
+    const newBronzeRows = Number(total ?? 0);
+    const duplicatesRemoved = newBronzeRows - inserted.rowsWritten - quarantined.rowsWritten;
+    const expectedDuplicates = duplicatesToQuarantine
+      ? 0
+      : (expectations.find((e) => e.name === "transaction_id_unique")?.failed ?? 0);
+    if (duplicatesRemoved !== expectedDuplicates) {
+      throw new AccountingError(
+        `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${expectedDuplicates} duplicates removed`,
+      );
+    }
+    const months = (
+      await ctx.session.connection.runAndReadAll(
+        `SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked WHERE _occurrence = 1 ORDER BY 1, 2`,
+      )
+    ).getRows();
+    return {
+      newBronzeRows,
+      inserted: inserted.rowsWritten,
+      quarantined: quarantined.rowsWritten,
+      duplicatesRemoved,
+      expectations,
+      touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
+    };
+  } finally {
+    await ctx.session.connection.run("DROP TABLE IF EXISTS sales_checked");
   }
-  const months = (
-    await ctx.session.connection.runAndReadAll(
-      `SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked WHERE _occurrence = 1 ORDER BY 1, 2`,
-    )
-  ).getRows();
-  return {
-    newBronzeRows,
-    inserted: inserted.rowsWritten,
-    quarantined: quarantined.rowsWritten,
-    duplicatesRemoved,
-    expectations,
-    touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
-  };
 }
 
 /** The bronze files added after version `since` (all files when `since` is undefined). */
