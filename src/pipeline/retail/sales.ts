@@ -8,14 +8,7 @@
  * Accounting: new bronze rows = inserted rows + quarantined rows + removed duplicates.
  */
 import type { AddFile, Snapshot } from "../../delta/index.ts";
-import {
-  createTableView,
-  type DeltaContext,
-  loadIfExists,
-  sqlIdentifier,
-  sqlString,
-  writeTable,
-} from "../../engine/index.ts";
+import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
 import type { LocalStore } from "../../storage/index.ts";
 import { bronzeStores } from "../bronze-ingest.ts";
 import { AccountingError } from "../errors.ts";
@@ -30,6 +23,8 @@ import {
 import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
 import type { ProjectConfig } from "../project-config.ts";
 import { dateSql, integerSql, priceSql, textSql } from "./cleaning.ts";
+
+const UNIQUE_RULE = "transaction_id_unique";
 
 /** The sales expectations and their default actions. */
 export const SALES_EXPECTATIONS: readonly Expectation[] = [
@@ -94,9 +89,10 @@ export const SALES_EXPECTATIONS: readonly Expectation[] = [
     action: "quarantine",
   },
   {
-    name: "transaction_id_unique",
-    description: "a transaction id appears once (later copies are removed)",
-    condition: "_occurrence = 1",
+    name: UNIQUE_RULE,
+    description: "a transaction id appears once; the first occurrence (by file, then line) is kept",
+    // Evaluated by the deduplication itself (min _rid per id), not as a row condition.
+    condition: "true",
     action: "warn",
   },
 ];
@@ -156,53 +152,61 @@ export async function buildSales(
     product: await dimensionView(ctx, project, "dim_product"),
     location: await dimensionView(ctx, project, "dim_location"),
   };
+  const rowRules = rules.filter((r) => r.name !== UNIQUE_RULE);
+  const uniqueAction = rules.find((r) => r.name === UNIQUE_RULE)?.action ?? "warn";
+  const run = (sql: string) => ctx.session.connection.run(sql);
+  const one = async (sql: string) => (await ctx.session.connection.runAndReadAll(sql)).getRows()[0] ?? [];
   try {
-    // Materialized once: counts, quarantine, merge and touched months all read it (a view would rerun the joins and window).
-    await ctx.session.connection.run(`CREATE OR REPLACE TEMP TABLE sales_checked AS
-      WITH typed AS (
-        SELECT {${source.columns.map((c) => `${sqlString(c)}: ${sqlIdentifier(c)}`).join(", ")}} AS _raw,
+    // Materialized once: the counts, the quarantine, the merge and the touched months all read it.
+    // `_rid` orders rows by landing file, then line: the first occurrence of an id is its smallest _rid.
+    await run(`CREATE OR REPLACE TEMP TABLE sales_checked AS
+      WITH files AS (SELECT _source_file, row_number() OVER (ORDER BY _source_file) AS ordinal
+                     FROM (SELECT DISTINCT _source_file FROM ${raw})),
+      typed AS (
+        SELECT (f.ordinal << 32) + r._source_row AS _rid,
           ${textSql("transaction_id", "upper")} AS transaction_id, ${dateSql("order_date")} AS order_date,
           ${textSql("customer_id", "upper")} AS customer_id, ${textSql("product_id", "upper")} AS product_id,
           ${textSql("location_id", "upper")} AS location_id, ${integerSql("quantity")} AS quantity,
           ${priceSql("unit_price")} AS unit_price, coalesce(${integerSql("discount_pct")}, 0) AS discount_pct,
           ${textSql("payment_method", "lower")} AS payment_method, ${textSql("channel", "lower")} AS channel,
-          _ingested_at, _source_file, _source_row
-        FROM ${raw}),
+          r._source_file, r._source_row
+        FROM ${raw} r JOIN files f USING (_source_file)),
       joined AS (
         SELECT t.*, c.customer_key, p.product_key, l.location_key, p.category, p.subcategory, p.brand, p.unit_cost,
           l.region, l.store_type, l.country
         FROM typed t
         LEFT JOIN ${dims.customer} c ON c.customer_id = t.customer_id
         LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
-        LEFT JOIN ${dims.location} l ON l.location_id = t.location_id),
-      flagged AS (SELECT *, ${quarantineRulesSql(rules.filter((r) => r.name !== "transaction_id_unique"))} AS failed_rules FROM joined)
-      SELECT *,
-        CASE WHEN len(failed_rules) > 0 THEN NULL
-             WHEN transaction_id IN ${existing} THEN 2
-             ELSE row_number() OVER (PARTITION BY transaction_id, len(failed_rules) = 0 ORDER BY _source_file, _source_row) END AS _occurrence
-      FROM flagged`);
-    const uniqueRule = rules.find((r) => r.name === "transaction_id_unique");
-    const counted = rules.map((r) =>
-      r.name === "transaction_id_unique" ? { ...r, condition: "_occurrence IS NULL OR _occurrence = 1" } : r,
+        LEFT JOIN ${dims.location} l ON l.location_id = t.location_id)
+      SELECT *, ${quarantineRulesSql(rowRules)} AS failed_rules FROM joined`);
+    // The rows that go to silver: per valid transaction id not already in silver, the first occurrence.
+    await run(`CREATE OR REPLACE TEMP TABLE sales_firsts AS
+      SELECT min(_rid) AS _rid FROM sales_checked
+      WHERE len(failed_rules) = 0 AND transaction_id NOT IN ${existing} GROUP BY transaction_id`);
+    const [total, valid, firsts, ...ruleCounts] = await one(
+      `SELECT count(*), count(*) FILTER (WHERE len(failed_rules) = 0), (SELECT count(*) FROM sales_firsts),
+        ${failureCountsSql(rowRules).join(", ")} FROM sales_checked`,
     );
-    const [row] = (
-      await ctx.session.connection.runAndReadAll(
-        `SELECT count(*), ${failureCountsSql(counted).join(", ")} FROM sales_checked`,
-      )
-    ).getRows();
-    const [total, ...failureCounts] = row ?? [];
-    const expectations = checkResults("silver.sales_enriched", counted, failureCounts);
-    const duplicatesToQuarantine = uniqueRule?.action === "quarantine";
-    const quarantineWhere = `len(failed_rules) > 0${duplicatesToQuarantine ? " OR _occurrence > 1" : ""}`;
-    const quarantineSql = `SELECT _raw.*, _ingested_at, _source_file, _source_row,
-        CASE WHEN len(failed_rules) > 0 THEN failed_rules ELSE ['transaction_id_unique'] END AS failed_rules, '${runId}' AS _run_id
-      FROM sales_checked WHERE ${quarantineWhere}`;
+    const duplicates = Number(valid) - Number(firsts);
+    const expectations = checkResults(
+      "silver.sales_enriched",
+      [...rowRules, { name: UNIQUE_RULE, description: "", condition: "true", action: uniqueAction }],
+      [...ruleCounts, duplicates],
+    );
+    const failing = `SELECT _source_file, _source_row, failed_rules FROM sales_checked WHERE len(failed_rules) > 0${
+      uniqueAction === "quarantine"
+        ? ` UNION ALL SELECT _source_file, _source_row, ['${UNIQUE_RULE}'] FROM sales_checked
+            WHERE len(failed_rules) = 0 AND _rid NOT IN (SELECT _rid FROM sales_firsts)`
+        : ""
+    }`;
+    const quarantineSql = `SELECT r.*, q.failed_rules, '${runId}' AS _run_id FROM ${raw} r JOIN (${failing}) q USING (_source_file, _source_row)`;
     const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
+    const rewrite = fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {};
     const quarantined = await writeTable(
       ctx,
       tableStore(project, "silver", "sales_quarantine"),
       { sql: quarantineSql },
-      { txn, ...(fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {}) },
+      { txn, ...rewrite },
     );
     const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
         coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
@@ -213,7 +217,18 @@ export async function buildSales(
         CAST(quantity * unit_cost AS DECIMAL(18,2)) AS cost_amount,
         payment_method, channel, category, subcategory, brand, region, store_type, country,
         _source_file, _source_row, '${runId}' AS _run_id
-      FROM sales_checked WHERE _occurrence = 1`;
+      FROM sales_checked SEMI JOIN sales_firsts USING (_rid)`;
+    const merge = {
+      operation: {
+        name: "MERGE",
+        parameters: {
+          predicate: "target.transaction_id = source.transaction_id",
+          matchedPredicates: "[]",
+          notMatchedPredicates: '[{"actionType":"insert"}]',
+        },
+      },
+      readsTable: true,
+    };
     const inserted = await writeTable(
       ctx,
       enrichedStore,
@@ -222,46 +237,31 @@ export async function buildSales(
         txn,
         partitionBy: ["year", "month"],
         tableName: "sales_enriched",
-        ...(fullRefresh
-          ? { mode: "overwrite" as const, rewrite: true }
-          : {
-              operation: {
-                name: "MERGE",
-                parameters: {
-                  predicate: "target.transaction_id = source.transaction_id",
-                  matchedPredicates: "[]",
-                  notMatchedPredicates: '[{"actionType":"insert"}]',
-                },
-              },
-              readsTable: true,
-            }),
+        ...(fullRefresh ? rewrite : merge),
       },
     );
     const newBronzeRows = Number(total ?? 0);
-    const duplicatesRemoved = newBronzeRows - inserted.rowsWritten - quarantined.rowsWritten;
-    const expectedDuplicates = duplicatesToQuarantine
-      ? 0
-      : (expectations.find((e) => e.name === "transaction_id_unique")?.failed ?? 0);
-    if (duplicatesRemoved !== expectedDuplicates) {
+    const removed = uniqueAction === "quarantine" ? 0 : duplicates;
+    if (newBronzeRows !== inserted.rowsWritten + quarantined.rowsWritten + removed) {
       throw new AccountingError(
-        `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${expectedDuplicates} duplicates removed`,
+        `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${removed} duplicates removed`,
       );
     }
     const months = (
       await ctx.session.connection.runAndReadAll(
-        `SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked WHERE _occurrence = 1 ORDER BY 1, 2`,
+        "SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked SEMI JOIN sales_firsts USING (_rid) ORDER BY 1, 2",
       )
     ).getRows();
     return {
       newBronzeRows,
       inserted: inserted.rowsWritten,
       quarantined: quarantined.rowsWritten,
-      duplicatesRemoved,
+      duplicatesRemoved: removed,
       expectations,
       touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
     };
   } finally {
-    await ctx.session.connection.run("DROP TABLE IF EXISTS sales_checked");
+    await run("DROP TABLE IF EXISTS sales_checked; DROP TABLE IF EXISTS sales_firsts");
   }
 }
 
