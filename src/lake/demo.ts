@@ -1,109 +1,100 @@
 /**
- * The end-to-end demo until the medallion pipeline exists: writes a small partitioned Delta table of
- * synthetic sales, appends, deletes, compacts and vacuums it, then reads it back at the latest and the
- * first version. Every step is a real commit a Spark or delta-rs reader can open.
+ * `lake demo`: the whole product on the synthetic retail dataset. It generates the data (sales split
+ * into 10 files by date), creates a project, lands and runs the first 9 files, then lands the last
+ * one and runs again incrementally, and reports what each layer holds and what the expectations
+ * caught. The demo folder is replaced on every run, but only when it is empty or an earlier demo.
  */
-import { readdir, rm } from "node:fs/promises";
-import { resolve } from "node:path";
-import { scanRows } from "../delta/index.ts";
-import { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
-import { LocalStore } from "../storage/index.ts";
+import { readdir, readFile, rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { type DatasetManifest, generateDataset } from "../datagen/index.ts";
+import type { PipelineResult } from "../pipeline/index.ts";
 import { LakeUsageError } from "./errors.ts";
+import { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
+import { queryProject } from "./query.ts";
 
+const DEMO_MARKER = "medallion-lake-demo";
+const SALES_FILES = 10;
+
+/** What the demo did. */
 export interface DemoSummary {
-  readonly tablePath: string;
-  readonly version: number;
-  readonly rowsNow: number;
-  readonly rowsAtVersion0: number;
-  readonly steps: readonly string[];
-}
-
-/** SQL for `rows` synthetic sales, ids starting at `firstId`, deterministic. */
-function salesSql(firstId: number, rows: number): string {
-  return `SELECT (${firstId} + i)::BIGINT AS sale_id,
-      DATE '2024-01-01' + CAST(i % 366 AS INTEGER) AS sale_date,
-      ['north', 'south', 'east', 'west'][1 + (i % 4)] AS region,
-      'P' || lpad(CAST(i % 97 AS VARCHAR), 4, '0') AS product_id,
-      CAST(1 + i % 5 AS INTEGER) AS quantity,
-      CAST(round(2.5 + (i * 7919 % 10000) / 100.0, 2) AS DECIMAL(10,2)) AS unit_price
-    FROM range(${rows}) t(i)`;
+  readonly projectDir: string;
+  readonly manifest: DatasetManifest;
+  readonly fullRun: PipelineResult;
+  readonly incrementalRun: PipelineResult;
+  readonly tables: readonly TableStatus[];
+  readonly revenueByRegion: ReadonlyArray<Record<string, unknown>>;
+  readonly seconds: { readonly generate: number; readonly fullRun: number; readonly incrementalRun: number };
 }
 
 /**
- * Deletes the table of an earlier demo run, and nothing else: a folder at `tablePath` that is not a
- * Delta table is refused rather than deleted.
- * @throws LakeUsageError when `tablePath` exists and holds something other than a Delta table.
- */
-async function removePreviousDemo(tablePath: string): Promise<void> {
-  const entries = await readdir(tablePath).catch(() => undefined);
-  if (entries === undefined || entries.length === 0) return;
-  if (!entries.includes("_delta_log")) {
-    throw new LakeUsageError(
-      `${tablePath} exists and is not a Delta table; choose another --dir for the demo`,
-    );
-  }
-  await rm(tablePath, { recursive: true, force: true });
-}
-
-/**
- * Runs the demo in `dir` (its `sales` table replaced if an earlier demo left one) with `rows` rows per batch; `progress` receives one
- * line per step.
+ * Runs the demo in `dir` with `rows` sales rows; `progress` receives one line per step.
+ * @throws LakeUsageError when `dir` holds something other than an earlier demo.
  */
 export async function runDemo(
   dir: string,
   rows: number,
   progress: (line: string) => void,
 ): Promise<DemoSummary> {
-  const tablePath = resolve(dir, "sales");
-  await removePreviousDemo(tablePath);
-  const store = new LocalStore(tablePath);
-  const steps: string[] = [];
-  const step = (line: string) => {
-    steps.push(line);
-    progress(line);
+  const projectDir = resolve(dir);
+  await removePreviousDemo(projectDir);
+  const timed = async <T>(work: () => Promise<T>): Promise<[T, number]> => {
+    const start = performance.now();
+    const result = await work();
+    return [result, (performance.now() - start) / 1000];
   };
-  const at = (version: number | undefined) => (version === undefined ? "no commit" : `v${version}`);
-  return DeltaContext.with(async (ctx) => {
-    const created = await writeTable(
-      ctx,
-      store,
-      { sql: salesSql(0, rows) },
-      { partitionBy: ["region"], tableName: "sales" },
+  const data = join(projectDir, "data");
+  progress(`Generating ${rows.toLocaleString("en-US")} sales rows with customers, products and locations...`);
+  const [manifest, generateSeconds] = await timed(() =>
+    generateDataset({ out: data, rows, files: SALES_FILES }),
+  );
+  await initProject(projectDir, DEMO_MARKER);
+  const csvs = (await readdir(data)).filter((f) => f.endsWith(".csv")).sort();
+  const last = csvs.filter((f) => f.startsWith("sales_transactions")).at(-1) ?? "";
+  await ingestFiles(
+    projectDir,
+    csvs.filter((f) => f !== last).map((f) => join(data, f)),
+  );
+  progress(`Landed ${csvs.length - 1} files; running landing → bronze → silver → gold...`);
+  const [fullRun, fullSeconds] = await timed(() =>
+    runProject(projectDir, {}, (line) => progress(`  ${line}`)),
+  );
+  await ingestFiles(projectDir, [join(data, last)]);
+  progress(`Landed ${last}; running again (only the new file is processed)...`);
+  const [incrementalRun, incrementalSeconds] = await timed(() =>
+    runProject(projectDir, {}, (line) => progress(`  ${line}`)),
+  );
+  const { tables } = await projectStatus(projectDir);
+  const revenueByRegion = (
+    await queryProject(
+      projectDir,
+      "SELECT region, sum(revenue) AS revenue, sum(orders) AS orders FROM gold.regional_performance GROUP BY region ORDER BY revenue DESC",
+    )
+  ).rows;
+  return {
+    projectDir,
+    manifest,
+    fullRun,
+    incrementalRun,
+    tables,
+    revenueByRegion,
+    seconds: { generate: generateSeconds, fullRun: fullSeconds, incrementalRun: incrementalSeconds },
+  };
+}
+
+async function removePreviousDemo(projectDir: string): Promise<void> {
+  const entries = await readdir(projectDir).catch(() => undefined);
+  if (entries === undefined || entries.length === 0) return;
+  const config = await readFile(join(projectDir, "lake.json"), "utf8").catch(() => "{}");
+  let name: unknown;
+  try {
+    name = (JSON.parse(config) as { name?: unknown }).name;
+  } catch {
+    name = undefined;
+  }
+  if (name !== DEMO_MARKER) {
+    throw new LakeUsageError(
+      `${projectDir} is not empty and holds no earlier demo; choose another --dir for the demo`,
     );
-    step(
-      `v${created.version}: created ${tablePath} with ${created.rowsWritten} rows in ${created.filesAdded} files`,
-    );
-    for (let batch = 1; batch <= 3; batch++) {
-      const appended = await writeTable(
-        ctx,
-        store,
-        { sql: salesSql(batch * rows, rows) },
-        { txn: { appId: "demo", version: batch } },
-      );
-      step(`${at(appended.version)}: appended batch ${batch}, ${appended.rowsWritten} rows`);
-    }
-    const again = await writeTable(
-      ctx,
-      store,
-      { sql: salesSql(3 * rows, rows) },
-      { txn: { appId: "demo", version: 3 } },
-    );
-    step(
-      `batch 3 again: ${again.skipped ? "skipped, already committed (idempotent txn)" : "written twice!"}`,
-    );
-    const deleted = await deleteRows(ctx, store, "quantity = 5");
-    step(`${at(deleted.version)}: deleted ${deleted.rowsDeleted} rows where quantity = 5`);
-    const optimized = await optimizeTable(ctx, store);
-    step(`${at(optimized.version)}: compacted ${optimized.filesRemoved} files into ${optimized.filesAdded}`);
-    const latest = await ctx.snapshot(store);
-    const first = await ctx.snapshot(store, { version: 0 });
-    let rowsNow = 0;
-    for await (const _row of scanRows(latest, store, ctx.parquet)) rowsNow++;
-    let rowsAtVersion0 = 0;
-    for await (const _row of scanRows(first, store, ctx.parquet)) rowsAtVersion0++;
-    step(
-      `read back: ${rowsNow} rows at version ${latest.version}, ${rowsAtVersion0} rows at version 0 (time travel)`,
-    );
-    return { tablePath, version: latest.version, rowsNow, rowsAtVersion0, steps };
-  });
+  }
+  await rm(projectDir, { recursive: true, force: true });
 }

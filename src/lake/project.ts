@@ -26,10 +26,10 @@ import { LakeUsageError } from "./errors.ts";
 import { withProjectEngine } from "./project-engine.ts";
 
 /**
- * Creates a retail project in `dir`: lake.json and the zone folders.
+ * Creates a retail project in `dir`: lake.json (named `name`, default the folder's name) and the zone folders.
  * @throws LakeUsageError when `dir` already holds a lake.json.
  */
-export async function initProject(dir: string): Promise<ProjectConfig> {
+export async function initProject(dir: string, name?: string): Promise<ProjectConfig> {
   const root = resolve(dir);
   await mkdir(root, { recursive: true });
   if ((await readdir(root)).includes(CONFIG_FILE)) {
@@ -39,7 +39,7 @@ export async function initProject(dir: string): Promise<ProjectConfig> {
   }
   await writeFile(
     join(root, CONFIG_FILE),
-    `${JSON.stringify(retailProjectConfig(basename(root)), null, 2)}\n`,
+    `${JSON.stringify(retailProjectConfig(name ?? basename(root)), null, 2)}\n`,
   );
   const project = await loadProject(root);
   for (const zone of ZONES) await mkdir(project.zones[zone], { recursive: true });

@@ -22,7 +22,7 @@ describe("lake (dispatcher)", () => {
         "  status     tables, versions, row counts and freshness of a project",
         "  query      SQL over the project's tables, with time travel (table@v3, table@2024-05-01T12:00:00Z)",
         "  generate   write the synthetic retail dataset (CSV with planted dirt) and its manifest",
-        "  demo       write and read a small Delta table end to end",
+        "  demo       generate retail data and run the whole pipeline on it",
         "  describe   schema, protocol, partitioning, files, size and rows of a table",
         "  history    the commit log of a table, newest first",
         "  read       print the rows of a table, optionally at an older version or timestamp",

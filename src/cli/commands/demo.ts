@@ -1,28 +1,56 @@
 /** `lake demo [--rows N] [--dir DIR]` */
-import { runDemo } from "../../lake/index.ts";
+import { type DemoSummary, runDemo, textTable } from "../../lake/index.ts";
 import { intFlag } from "../args.ts";
 import type { Command } from "../command.ts";
 
 const usage = `Usage: lake demo [--rows N] [--dir DIR]
 
-Writes a small partitioned Delta table of synthetic sales to DIR/sales (default ./demo-lake),
-appends, deletes, compacts, and reads it back at the latest and the first version. A sales table
-left by an earlier demo is replaced; anything else at DIR/sales is refused, never deleted.
+Runs the whole product on the synthetic retail dataset in DIR (default ./demo-lake): generates
+N sales rows (default 1,000,000; 10,000,000 is the reference workload) with customers, products and
+locations, creates a project, lands 9 of the 10 sales files and runs landing → bronze → silver →
+gold, then lands the last file and runs again incrementally, and prints what each layer holds.
+DIR is replaced when it holds an earlier demo; anything else there is refused, never deleted.
 
 Options:
-  --rows N    rows per batch (default 10000)
-  --dir DIR   where to write (default ./demo-lake)`;
+  --rows N    sales rows to generate (default 1000000)
+  --dir DIR   the demo project folder (default ./demo-lake)`;
 
 export const demo: Command = {
-  summary: "write and read a small Delta table end to end",
+  summary: "generate retail data and run the whole pipeline on it",
   usage,
   options: { rows: { type: "string" }, dir: { type: "string" } },
   async run(args, io) {
-    const rows = intFlag(args, "rows") ?? 10_000;
+    const rows = intFlag(args, "rows") ?? 1_000_000;
     const dir = typeof args.values.dir === "string" ? args.values.dir : "demo-lake";
     const summary = await runDemo(dir, rows, (line) => io.stdout(`${line}\n`));
-    io.stdout(
-      `\nDone. Inspect it with:\n  npm run lake -- describe ${summary.tablePath}\n  npm run lake -- history ${summary.tablePath}\n  npm run lake -- read ${summary.tablePath} --format table --limit 10\n`,
-    );
+    io.stdout(`\n${report(summary)}`);
   },
 };
+
+function report(s: DemoSummary): string {
+  const sales = s.fullRun.sales;
+  const caught = (sales?.expectations ?? [])
+    .filter((e) => e.failed > 0)
+    .map((e) => [e.name, e.action, e.failed]);
+  const tables = s.tables.map((t) => [`${t.zone}.${t.table}`, t.version, t.files, t.rows ?? "unknown"]);
+  const regions = s.revenueByRegion.map((r) => [String(r.region), String(r.revenue), String(r.orders)]);
+  return [
+    `Generated in ${s.seconds.generate.toFixed(1)} s; full run ${s.seconds.fullRun.toFixed(1)} s; incremental run ${s.seconds.incrementalRun.toFixed(1)} s.`,
+    "",
+    "What the expectations caught in the full run:",
+    textTable(["rule", "action", "rows"], caught),
+    "",
+    "Tables:",
+    textTable(["table", "version", "files", "rows"], tables),
+    "",
+    "Revenue by region (gold.regional_performance):",
+    textTable(["region", "revenue", "orders"], regions),
+    "",
+    "Explore it:",
+    `  npm run lake -- status --project ${s.projectDir}`,
+    `  npm run lake -- query "SELECT * FROM gold.monthly_sales_summary ORDER BY revenue DESC LIMIT 5" --project ${s.projectDir}`,
+    `  npm run lake -- query "SELECT * FROM silver.sales_quarantine LIMIT 5" --project ${s.projectDir}`,
+    `  npm run lake -- history ${s.projectDir}/lake/silver/sales_enriched`,
+    "",
+  ].join("\n");
+}
