@@ -5,7 +5,7 @@
 import { type AddFile, dataFileKey, partitionRow, type Snapshot } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import type { DeltaContext } from "./delta-context.ts";
-import { type DuckDbSession, parquetScan, sqlIdentifier } from "./duckdb-session.ts";
+import { type DuckDbSession, parquetScan, sqlIdentifier, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
 import { type LocalFile, localFile } from "./local-files.ts";
 import { sqlLiteral } from "./values-sql.ts";
@@ -65,11 +65,23 @@ export async function createTableView(
   if (files.some((f) => store.localPath(dataFileKey(snap, f.path)) === undefined)) {
     throw new Error(`table views read files in place; ${store.location} is not a local folder`);
   }
-  const { sql } = await filesRelation(ctx.session, snap, store, files);
   const empty = snap.schema.fields.map(
     (f) => `CAST(NULL AS ${duckDbType(f.type)}) AS ${sqlIdentifier(f.name)}`,
   );
-  const body = sql || `SELECT ${empty.join(", ")} WHERE false`;
+  let body: string;
+  if (files.length === 0) {
+    body = `SELECT ${empty.join(", ")} WHERE false`;
+  } else if (snap.partitionColumns.length === 0 && snap.columnMappingMode === "none") {
+    // One multi-file scan (parallel, columns pruned across files). The empty typed branch makes
+    // every table column exist even if no file has it; union_by_name fills the gaps with NULL.
+    // Partitioned tables need per-file partition literals: filesRelation below.
+    const paths = files.map((f) => sqlString(store.localPath(dataFileKey(snap, f.path)) ?? ""));
+    const scan = `read_parquet([${paths.join(", ")}], hive_partitioning = false, union_by_name = true)`;
+    const columns = snap.schema.fields.map((f) => sqlIdentifier(f.name)).join(", ");
+    body = `SELECT ${columns} FROM (SELECT ${empty.join(", ")} WHERE false UNION ALL BY NAME SELECT * FROM ${scan})`;
+  } else {
+    body = (await filesRelation(ctx.session, snap, store, files)).sql;
+  }
   if (options.schema === undefined) {
     await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(name)} AS ${body}`);
     return sqlIdentifier(name);
