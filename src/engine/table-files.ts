@@ -2,7 +2,13 @@
  * Live data files of a snapshot as DuckDB relations: each file's Parquet columns plus its partition
  * values (from the log) as typed literal columns, so row-level operations can filter and rewrite them.
  */
-import { type AddFile, dataFileKey, partitionRow, type Snapshot } from "../delta/index.ts";
+import {
+  type AddFile,
+  dataFileKey,
+  partitionRow,
+  type Snapshot,
+  UnsupportedFeatureError,
+} from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { type DuckDbSession, parquetScan, sqlIdentifier, sqlString } from "./duckdb-session.ts";
@@ -64,6 +70,10 @@ export async function createTableView(
   const files = options.files ?? snap.files();
   if (files.some((f) => store.localPath(dataFileKey(snap, f.path)) === undefined)) {
     throw new Error(`table views read files in place; ${store.location} is not a local folder`);
+  }
+  if (files.some((f) => f.deletionVector)) {
+    // A view would return the deleted rows too: refuse rather than return wrong rows.
+    throw new UnsupportedFeatureError(store.location, "deletionVectors (in a SQL view)", "read");
   }
   const empty = snap.schema.fields.map(
     (f) => `CAST(NULL AS ${duckDbType(f.type)}) AS ${sqlIdentifier(f.name)}`,

@@ -6,6 +6,7 @@ import { after, before, describe, it } from "node:test";
 import { field, struct } from "../../src/delta/index.ts";
 import { createTableView, DeltaContext, writeTable } from "../../src/engine/index.ts";
 import { LocalStore } from "../../src/storage/index.ts";
+import { corpusTable } from "../helpers/corpus.ts";
 
 describe("createTableView", () => {
   let dir: string;
@@ -34,6 +35,14 @@ describe("createTableView", () => {
       { id: "1", note: null },
       { id: "2", note: "new" },
     ]);
+  });
+
+  it("refuses a table with deletion vectors rather than return deleted rows", async () => {
+    const store = new LocalStore(corpusTable("dat_deletion_vectors"));
+    await assert.rejects(createTableView(ctx, store, "dv"), {
+      name: "UnsupportedFeatureError",
+      message: `Cannot read the Delta table at ${store.location}: it requires the unsupported reader feature "deletionVectors (in a SQL view)"`,
+    });
   });
 
   it("takes partition values from the log, and gives an empty view with typed columns for a table with no files", async () => {
