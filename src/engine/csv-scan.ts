@@ -5,8 +5,9 @@
 import type { DuckDbSession } from "./duckdb-session.ts";
 import { sqlString } from "./duckdb-session.ts";
 
-/** A line DuckDB refused, with its raw text and why. */
+/** A line DuckDB refused: the file it is in, its raw text and why. */
 export interface CsvReject {
+  readonly file: string;
   readonly csvLine: string;
   readonly error: string;
 }
@@ -20,16 +21,19 @@ export interface CsvScan {
 }
 
 /**
- * A scan of a header-less CSV file whose columns are `columns` (name → DuckDB type), RFC 4180
- * quoting, strict column counts. Each call names its own rejects table (DuckDB appends to it on
- * every scan), to be read once with {@link takeCsvRejects}.
+ * A scan of header-less CSV files whose columns are `columns` (name → DuckDB type), RFC 4180
+ * quoting, strict column counts, plus a `filename` column. Each call names its own rejects table
+ * (DuckDB appends to it on every scan), to be read once with {@link takeCsvRejects}.
  */
-export function strictCsvScan(path: string, columns: ReadonlyArray<readonly [string, string]>): CsvScan {
+export function strictCsvScan(
+  paths: readonly string[],
+  columns: ReadonlyArray<readonly [string, string]>,
+): CsvScan {
   const id = ++scanCounter;
   const rejectsTable = `csv_rejects_${id}`;
   const columnSpec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
-  const sql = `SELECT * FROM read_csv(${sqlString(path)}, header = false, auto_detect = false, columns = {${columnSpec}},
-    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false,
+  const sql = `SELECT * FROM read_csv([${paths.map(sqlString).join(", ")}], header = false, auto_detect = false, columns = {${columnSpec}},
+    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, filename = true,
     store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = 'csv_scans_${id}')`;
   return { sql, rejectsTable };
 }
@@ -41,12 +45,15 @@ export async function takeCsvRejects(session: DuckDbSession, scan: CsvScan): Pro
   );
   if (Number(exists.getRows()[0]?.[0] ?? 0) === 0) return [];
   // DuckDB records one error per problem (e.g. per missing column): one reject per line, all reasons.
-  const reader = await session.connection.runAndReadAll(
-    `SELECT any_value(csv_line), string_agg(DISTINCT lower(error_type) || ': ' || error_message, '; ' ORDER BY lower(error_type) || ': ' || error_message)
-     FROM ${scan.rejectsTable} GROUP BY line ORDER BY line`,
-  );
-  const rejects = reader.getRows().map(([line, error]) => ({ csvLine: String(line), error: String(error) }));
   const scans = scan.rejectsTable.replace("csv_rejects_", "csv_scans_");
+  const reader = await session.connection.runAndReadAll(
+    `SELECT any_value(s.file_path), any_value(e.csv_line),
+       string_agg(DISTINCT lower(e.error_type) || ': ' || e.error_message, '; ' ORDER BY lower(e.error_type) || ': ' || e.error_message)
+     FROM ${scan.rejectsTable} e JOIN ${scans} s USING (scan_id, file_id) GROUP BY e.scan_id, e.file_id, e.line ORDER BY 1, e.line`,
+  );
+  const rejects = reader
+    .getRows()
+    .map(([file, line, error]) => ({ file: String(file), csvLine: String(line), error: String(error) }));
   await session.connection.run(`DROP TABLE IF EXISTS ${scan.rejectsTable}; DROP TABLE IF EXISTS ${scans}`);
   return rejects;
 }

@@ -39,6 +39,12 @@ import { sourceSchema } from "./source-schema.ts";
 import { uploadDataFiles } from "./upload.ts";
 import { valuesSql } from "./values-sql.ts";
 
+/** An application id and the version of it a write carries. */
+export interface TxnId {
+  readonly appId: string;
+  readonly version: number;
+}
+
 /** Partition column → value. */
 export type PartitionFilter = Readonly<Record<string, DeltaValue>>;
 
@@ -63,8 +69,11 @@ export interface WriteOptions {
   readonly partitionBy?: readonly string[];
   /** Add source columns the table lacks as nullable columns (default: refuse them). */
   readonly mergeSchema?: boolean;
-  /** Idempotence: skip the write when the table already recorded this appId at this version or later. */
-  readonly txn?: { readonly appId: string; readonly version: number };
+  /**
+   * Idempotence: skip the write when the table already recorded this appId at this version or later
+   * (with several, when it recorded all of them); they are recorded with the data.
+   */
+  readonly txn?: TxnId | readonly TxnId[];
   /**
    * Write even when the `txn` is already recorded (a deliberate rebuild, such as a full refresh);
    * the txn is still recorded. Default false.
@@ -104,10 +113,12 @@ export async function writeTable(
 ): Promise<WriteMetrics> {
   const snapshot = await loadIfExists(ctx, store);
   const now = (options.commitOptions?.clock ?? Date.now)();
+  const txns: readonly TxnId[] =
+    options.txn === undefined ? [] : Array.isArray(options.txn) ? options.txn : [options.txn as TxnId];
   if (snapshot) {
     checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
-    const recorded = options.txn ? snapshot.txn(options.txn.appId) : undefined;
-    if (options.txn && recorded && recorded.version >= options.txn.version && !options.rewrite) {
+    const done = txns.length > 0 && txns.every((t) => (snapshot.txn(t.appId)?.version ?? -1) >= t.version);
+    if (done && !options.rewrite) {
       return {
         version: undefined,
         skipped: true,
@@ -161,7 +172,7 @@ export async function writeTable(
     actions.push({ metaData: { ...snapshot.metadata, schemaString: serializeSchema(plan.schema) } });
   }
   actions.push(...removes.map((remove) => ({ remove })), ...adds.map((add) => ({ add })));
-  if (options.txn) actions.push(txnAction(options.txn.appId, options.txn.version, now));
+  for (const t of txns) actions.push(txnAction(t.appId, t.version, now));
 
   const readScope: ReadScope =
     options.readsTable || (overwrite && !options.replacePartitions)

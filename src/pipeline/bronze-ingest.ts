@@ -1,14 +1,15 @@
 /**
- * Landing → Bronze for one source: every landing file not yet ingested becomes one commit to the
- * source's bronze table (its columns as text plus `_ingested_at`, `_source_file`, `_source_row`) and
- * one to `<source>_rejects` (malformed lines with their raw text and the reason). Both commits carry
- * a `txn` for the file, so a re-run, or a run after a crash between the two, ingests nothing twice.
- * Every record is accounted for: records in the file = bronze rows + rejected lines.
+ * Landing → Bronze for one source: the landing files not yet ingested are loaded as one batch, one
+ * commit to the source's bronze table (its columns as text plus `_ingested_at`, `_source_file`,
+ * `_source_row`) and one to `<source>_rejects` (malformed lines with their raw text and the reason).
+ * Both commits carry a `txn` per file, so a re-run, or a run after a crash between the two, ingests
+ * nothing twice. Every record is accounted for: records = bronze rows + rejected lines.
  */
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { field, type Row, type StructType, struct } from "../delta/index.ts";
 import {
+  type CsvReject,
   type DeltaContext,
   loadIfExists,
   sqlIdentifier,
@@ -54,9 +55,10 @@ export function bronzeStores(
 }
 
 /**
- * Ingests the source's landing files that its bronze tables have not recorded yet, oldest name first.
- * @throws HeaderMismatchError when a file's header is not the source's columns (nothing of that file is written).
- * @throws AccountingError when records ≠ bronze rows + rejects for a file.
+ * Ingests the source's landing files that its bronze tables have not recorded yet, as one batch:
+ * one commit to the bronze table and one to the rejects table, each with a `txn` per file.
+ * @throws HeaderMismatchError when a file's header is not the source's columns (nothing is written).
+ * @throws AccountingError when records ≠ bronze rows + rejects.
  */
 export async function ingestSource(
   ctx: DeltaContext,
@@ -66,91 +68,130 @@ export async function ingestSource(
   progress: (line: string) => void = () => {},
 ): Promise<FileIngest[]> {
   const { bronze, rejects } = bronzeStores(project, source);
-  const results: FileIngest[] = [];
-  for (const file of await listLandingFiles(project, source)) {
+  const [bronzeSnapshot, rejectsSnapshot] = [
+    await loadIfExists(ctx, bronze),
+    await loadIfExists(ctx, rejects),
+  ];
+  const plan = (await listLandingFiles(project, source)).map((file) => {
     const appId = `medallion-lake/landing/${file.key}`;
-    const needBronze = (await loadIfExists(ctx, bronze))?.txn(appId) === undefined;
-    const needRejects = (await loadIfExists(ctx, rejects))?.txn(appId) === undefined;
-    if (!needBronze && !needRejects) {
-      results.push({ file: file.key, records: 0, bronzeRows: 0, rejects: 0, ingested: false });
-      continue;
-    }
-    progress(`${source.name}: ingesting ${file.key}`);
-    const result = await ingestFile(
-      ctx,
-      project,
-      source,
+    return {
       file,
-      { bronze: needBronze ? bronze : undefined, rejects: needRejects ? rejects : undefined },
       appId,
-      ingestedAt,
-    );
-    results.push(result);
-    progress(`${source.name}: ${file.key}: ${result.bronzeRows} rows, ${result.rejects} rejected`);
-  }
-  return results;
-}
-
-async function ingestFile(
-  ctx: DeltaContext,
-  project: ProjectConfig,
-  source: SourceConfig,
-  file: { key: string; path: string },
-  targets: { bronze: LocalStore | undefined; rejects: LocalStore | undefined },
-  appId: string,
-  ingestedAt: number,
-): Promise<FileIngest> {
+      needBronze: bronzeSnapshot?.txn(appId) === undefined,
+      needRejects: rejectsSnapshot?.txn(appId) === undefined,
+    };
+  });
+  const todo = plan.filter((p) => p.needBronze || p.needRejects);
+  if (todo.length === 0)
+    return plan.map((p) => ({ file: p.file.key, records: 0, bronzeRows: 0, rejects: 0, ingested: false }));
   await mkdir(project.engine.tempDirectory, { recursive: true });
-  const staged = join(project.engine.tempDirectory, `ingest-${process.pid}-${Date.now()}.csv`);
+  const staging = await mkdtemp(join(project.engine.tempDirectory, "ingest-"));
   try {
-    const pre = await prepassCsv(file.path, staged, source.columns, file.key);
-    const scan = strictCsvScan(staged, [
+    /** Per landing key: the staged copy's path, its records and its rejects so far. */
+    const staged = new Map<string, StagedFile>();
+    for (const [i, p] of todo.entries()) {
+      progress(`${source.name}: reading ${p.file.key}`);
+      const path = join(staging, `${i}.csv`);
+      const pre = await prepassCsv(p.file.path, path, source.columns, p.file.key);
+      staged.set(p.file.key, { path, records: pre.records, rejects: [...pre.rejects] });
+    }
+    const pathOf = (key: string) => staged.get(key)?.path ?? "";
+    const columns: Array<readonly [string, string]> = [
       ["_source_row", "BIGINT"],
       ...source.columns.map((c) => [c, "VARCHAR"] as const),
-    ]);
-    const txn = { appId, version: 1 };
-    let bronzeRows: number;
-    if (targets.bronze) {
-      const columns = source.columns.map(sqlIdentifier).join(", ");
-      const sql = `SELECT ${columns}, make_timestamp(${BigInt(ingestedAt) * 1000n})::TIMESTAMPTZ AS _ingested_at,
-        ${sqlString(file.key)} AS _source_file, _source_row FROM (${scan.sql})`;
-      bronzeRows = (await writeTable(ctx, targets.bronze, { sql }, { txn, tableName: source.name }))
-        .rowsWritten;
-    } else {
-      // Bronze has the file; the scan is rerun only to recover the rejects a crash did not commit.
-      const reader = await ctx.session.connection.runAndReadAll(`SELECT count(*) FROM (${scan.sql})`);
-      bronzeRows = Number(reader.getRows()[0]?.[0] ?? 0);
-    }
-    const rejected = [
-      ...pre.rejects,
-      ...(await takeCsvRejects(ctx.session, scan)).map((r) => fromStagedLine(r, source.columns.length)),
     ];
-    if (targets.rejects) {
-      const rows: Row[] = rejected
-        .sort((a, b) => a.line - b.line)
-        .map((r) => ({
-          _source_file: file.key,
-          _source_row: BigInt(r.line),
-          raw_line: r.raw,
-          error: r.error,
-          _ingested_at: BigInt(ingestedAt) * 1000n,
-        }));
+    const forBronze = todo.filter((p) => p.needBronze);
+    let bronzeRows = 0;
+    if (forBronze.length > 0) {
+      const scan = strictCsvScan(
+        forBronze.map((p) => pathOf(p.file.key)),
+        columns,
+      );
+      const keys = forBronze
+        .map((p) => `(${sqlString(pathOf(p.file.key))}, ${sqlString(p.file.key)})`)
+        .join(", ");
+      const sql = `SELECT ${source.columns.map(sqlIdentifier).join(", ")}, make_timestamp(${BigInt(ingestedAt) * 1000n})::TIMESTAMPTZ AS _ingested_at,
+          k.landing_key AS _source_file, _source_row
+        FROM (${scan.sql}) s JOIN (VALUES ${keys}) k(staged, landing_key) ON k.staged = s.filename`;
+      const txn = forBronze.map((p) => ({ appId: p.appId, version: 1 }));
+      bronzeRows = (await writeTable(ctx, bronze, { sql }, { txn, tableName: source.name })).rowsWritten;
+      addDuckDbRejects(staged, await takeCsvRejects(ctx.session, scan), source.columns.length);
+    }
+    const rejectsOnly = todo.filter((p) => !p.needBronze);
+    if (rejectsOnly.length > 0) {
+      // Bronze has these files; they are scanned again only to recover the rejects a crash did not commit.
+      const scan = strictCsvScan(
+        rejectsOnly.map((p) => pathOf(p.file.key)),
+        columns,
+      );
+      await ctx.session.connection.run(`SELECT count(*) FROM (${scan.sql})`);
+      addDuckDbRejects(staged, await takeCsvRejects(ctx.session, scan), source.columns.length);
+    }
+    const forRejects = todo.filter((p) => p.needRejects);
+    if (forRejects.length > 0) {
+      const at = BigInt(ingestedAt) * 1000n;
+      const rows: Row[] = forRejects.flatMap((p) =>
+        (staged.get(p.file.key)?.rejects ?? [])
+          .sort((a, b) => a.line - b.line)
+          .map((r) => ({
+            _source_file: p.file.key,
+            _source_row: BigInt(r.line),
+            raw_line: r.raw,
+            error: r.error,
+            _ingested_at: at,
+          })),
+      );
+      const txn = forRejects.map((p) => ({ appId: p.appId, version: 1 }));
       await writeTable(
         ctx,
-        targets.rejects,
+        rejects,
         { rows, schema: REJECTS_SCHEMA },
         { txn, tableName: `${source.name}_rejects` },
       );
     }
-    if (pre.records !== bronzeRows + rejected.length) {
+    const expected = forBronze.reduce((sum, p) => {
+      const f = staged.get(p.file.key);
+      return sum + (f ? f.records - f.rejects.length : 0);
+    }, 0);
+    if (bronzeRows !== expected) {
       throw new AccountingError(
-        `${file.key}: ${pre.records} records in the file, but ${bronzeRows} bronze rows + ${rejected.length} rejected lines = ${bronzeRows + rejected.length}`,
+        `bronze.${source.name}: the new files hold ${expected} records that are not rejected, but ${bronzeRows} bronze rows were written`,
       );
     }
-    return { file: file.key, records: pre.records, bronzeRows, rejects: rejected.length, ingested: true };
+    const results = plan.map((p): FileIngest => {
+      const f = staged.get(p.file.key);
+      if (f === undefined)
+        return { file: p.file.key, records: 0, bronzeRows: 0, rejects: 0, ingested: false };
+      return {
+        file: p.file.key,
+        records: f.records,
+        bronzeRows: f.records - f.rejects.length,
+        rejects: f.rejects.length,
+        ingested: true,
+      };
+    });
+    for (const r of results.filter((x) => x.ingested))
+      progress(`${source.name}: ${r.file}: ${r.bronzeRows} rows, ${r.rejects} rejected`);
+    return results;
   } finally {
-    await rm(staged, { force: true });
+    await rm(staging, { recursive: true, force: true });
   }
+}
+
+interface StagedFile {
+  readonly path: string;
+  readonly records: number;
+  readonly rejects: PrepassReject[];
+}
+
+/** Adds DuckDB's rejects (which name the staged path) to their files' reject lists. */
+function addDuckDbRejects(
+  staged: Map<string, StagedFile>,
+  rejects: readonly CsvReject[],
+  columns: number,
+): void {
+  const byPath = new Map([...staged.values()].map((f) => [f.path, f]));
+  for (const reject of rejects) byPath.get(reject.file)?.rejects.push(fromStagedLine(reject, columns));
 }
 
 /**

@@ -24,7 +24,7 @@ describe("lake demo", () => {
       out,
       /^Landed sales_transactions_0010\.csv; running again \(only the new file is processed\)\.\.\.$/m,
     );
-    assert.match(out, /^ {2}sales: ingesting sales\/sales_transactions_0010\.csv$/m);
+    assert.match(out, /^ {2}sales: reading sales\/sales_transactions_0010\.csv$/m);
     assert.match(
       out,
       /^silver\.sales_enriched +1 +\d+ +\d+$/m,

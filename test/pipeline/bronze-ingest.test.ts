@@ -150,6 +150,38 @@ describe("landing → bronze", () => {
     assert.equal((await ctx.snapshot(bronze)).version, 1, "one commit per file");
   });
 
+  it("loads the files that arrived together as one commit per table, recording each file", async () => {
+    await drop("sales_1.csv", "id,name,qty\n1,a,1\n2,b\n");
+    await drop("sales_2.csv", "id,name,qty\n3,c,3\n");
+    const results = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.deepEqual(
+      results.map((r) => [r.file, r.bronzeRows, r.rejects]),
+      [
+        ["sales/sales_1.csv", 1, 1],
+        ["sales/sales_2.csv", 1, 0],
+      ],
+    );
+    const { bronze, rejects } = bronzeStores(project, source());
+    for (const store of [bronze, rejects]) {
+      const snapshot = await ctx.snapshot(store);
+      assert.equal(snapshot.version, 0, "one commit");
+      assert.deepEqual(
+        snapshot
+          .txns()
+          .map((t) => t.appId)
+          .sort(),
+        ["medallion-lake/landing/sales/sales_1.csv", "medallion-lake/landing/sales/sales_2.csv"],
+      );
+    }
+    assert.deepEqual(
+      (await rows(bronze)).map((r) => [r._source_file, r._source_row]),
+      [
+        ["sales/sales_1.csv", 2n],
+        ["sales/sales_2.csv", 2n],
+      ],
+    );
+  });
+
   it("recovers the rejects of a file whose bronze commit landed before a crash, without duplicating bronze", async () => {
     await drop("sales_1.csv", "id,name,qty\n1,a,1\n2,b\n");
     await ingestSource(ctx, project, source(), INGESTED_AT);
