@@ -28,6 +28,16 @@ export interface EngineConfig {
   readonly tempDirectory: string;
 }
 
+/** A user model: a SQL query over `zone.table` names, materialized as `zone.name` on every run. */
+export interface ModelConfig {
+  readonly name: string;
+  readonly zone: "silver" | "gold";
+  /** The query, given inline or read from `sqlFile` (relative to the project folder). */
+  readonly query?: string;
+  readonly sqlFile?: string;
+  readonly partitionBy: readonly string[];
+}
+
 export interface ProjectConfig {
   /** The project folder (absolute). */
   readonly root: string;
@@ -40,6 +50,8 @@ export interface ProjectConfig {
   readonly sources: readonly SourceConfig[];
   /** Per table, rule name → action, overriding the built-in expectations' actions. */
   readonly expectations: Readonly<Record<string, Readonly<Record<string, ExpectationAction>>>>;
+  /** User models, run in this order after the built-in layers. */
+  readonly models: readonly ModelConfig[];
 }
 
 /** The config file is missing or invalid; `field` is the JSON path of the problem. */
@@ -127,6 +139,49 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     },
     sources,
     expectations,
+    models: Object.entries(obj.models === undefined ? {} : record(obj.models, "models", fail)).map(
+      ([modelName, raw]) => parseModel(modelName, raw, fail),
+    ),
+  };
+}
+
+/** Names the built-in pipeline writes; a user model may not take them. */
+const BUILT_IN_TABLES = new Set([
+  "dim_customer",
+  "dim_product",
+  "dim_location",
+  "sales_enriched",
+  "sales_quarantine",
+  "monthly_sales_summary",
+  "top_products_monthly",
+  "regional_performance",
+]);
+
+function parseModel(
+  name: string,
+  raw: unknown,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): ModelConfig {
+  const at = `models.${name}`;
+  if (!/^[a-z][a-z0-9_]*$/.test(name))
+    throw fail(at, "a model name is lower-case letters, digits and _ (it names a table)");
+  if (BUILT_IN_TABLES.has(name) || /_(keys|quarantine|rejects)$/.test(name))
+    throw fail(at, "this name belongs to a built-in table");
+  const model = record(raw, at, fail);
+  if (model.zone !== "silver" && model.zone !== "gold")
+    throw fail(`${at}.zone`, 'must be "silver" or "gold"');
+  const hasQuery = typeof model.query === "string" && model.query.trim() !== "";
+  const hasFile = typeof model.sqlFile === "string" && model.sqlFile !== "";
+  if (hasQuery === hasFile)
+    throw fail(at, 'needs exactly one of "query" (SQL text) or "sqlFile" (a .sql file in the project)');
+  const partitionBy = model.partitionBy ?? [];
+  if (!Array.isArray(partitionBy) || !partitionBy.every((c) => typeof c === "string"))
+    throw fail(`${at}.partitionBy`, "must be a list of column names");
+  return {
+    name,
+    zone: model.zone,
+    ...(hasQuery ? { query: model.query as string } : { sqlFile: model.sqlFile as string }),
+    partitionBy: partitionBy as string[],
   };
 }
 

@@ -11,13 +11,17 @@ import { buildDimension, DIMENSIONS, type DimensionResult } from "./retail/dimen
 import { buildMarts, type MartResult } from "./retail/marts.ts";
 import { buildSales, type SalesResult } from "./retail/sales.ts";
 import { recordRun } from "./run-log.ts";
+import { buildUserModels, type ModelResult } from "./user-models.ts";
 
 export interface RunOptions {
   readonly runId: string;
   readonly startedAt: number;
   /** Re-process everything from bronze (surrogate keys stay as they are). */
   readonly fullRefresh?: boolean;
-  /** Only these layers or models (`bronze`, `silver`, `gold`, `dim_customer`, `sales_enriched`, ...). */
+  /**
+   * Only these layers or models (`bronze`, `silver`, `gold`, `dim_customer`, `sales_enriched`,
+   * `marts`, a user model's name, ...).
+   */
   readonly select?: readonly string[];
 }
 
@@ -28,6 +32,7 @@ export interface PipelineResult {
   readonly dimensions: readonly DimensionResult[];
   readonly sales: SalesResult | undefined;
   readonly marts: readonly MartResult[];
+  readonly models: readonly ModelResult[];
 }
 
 /**
@@ -49,7 +54,8 @@ export async function runPipeline(
     dimensions: DimensionResult[];
     sales: SalesResult | undefined;
     marts: MartResult[];
-  } = { runId: options.runId, bronze: [], dimensions: [], sales: undefined, marts: [] };
+    models: ModelResult[];
+  } = { runId: options.runId, bronze: [], dimensions: [], sales: undefined, marts: [], models: [] };
   const record = (status: "succeeded" | "failed", error: string | null) =>
     recordRun(ctx, project, {
       runId: options.runId,
@@ -92,6 +98,8 @@ export async function runPipeline(
       for (const mart of result.marts)
         if (mart.months > 0) progress(`gold.${mart.table}: ${mart.months} months recomputed`);
     }
+    result.models = await buildUserModels(ctx, project, (model) => selected(model.zone, model.name));
+    for (const model of result.models) progress(`${model.table}: ${model.rows} rows (user model)`);
   } catch (error) {
     await record("failed", error instanceof Error ? error.message : String(error));
     throw error;
@@ -106,6 +114,7 @@ function runCounts(result: {
   dimensions: readonly DimensionResult[];
   sales: SalesResult | undefined;
   marts: readonly MartResult[];
+  models: readonly ModelResult[];
 }): Record<string, unknown> {
   const sum = (files: readonly FileIngest[], pick: (f: FileIngest) => number) =>
     files.filter((f) => f.ingested).reduce((t, f) => t + pick(f), 0);
@@ -145,5 +154,6 @@ function runCounts(result: {
         : {}),
     },
     gold: Object.fromEntries(result.marts.map((m) => [m.table, { months: m.months, rows: m.rows }])),
+    models: Object.fromEntries(result.models.map((m) => [m.table, { rows: m.rows }])),
   };
 }

@@ -1,0 +1,111 @@
+import assert from "node:assert/strict";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { scanRows } from "../../src/delta/index.ts";
+import { DeltaContext } from "../../src/engine/index.ts";
+import { canonicalJson } from "../../src/lake/index.ts";
+import {
+  landFiles,
+  listRuns,
+  ModelError,
+  type ProjectConfig,
+  parseProject,
+  retailProjectConfig,
+  runPipeline,
+} from "../../src/pipeline/index.ts";
+import { LocalStore } from "../../src/storage/index.ts";
+
+const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
+const BATCH_1 = ["customers.csv", "products.csv", "locations.csv", "sales_transactions_0001.csv"];
+
+describe("user models declared in lake.json", () => {
+  let dir: string;
+  let ctx: DeltaContext;
+  const project = async (name: string, models: Record<string, unknown>) => {
+    const p = parseProject({ ...retailProjectConfig(name), models }, join(dir, name, "lake.json"));
+    await landFiles(
+      p,
+      BATCH_1.map((f) => join(FIXTURES, f)),
+    );
+    return p;
+  };
+  const rows = async (p: ProjectConfig, zone: "silver" | "gold", table: string) => {
+    const store = new LocalStore(join(p.zones[zone], table));
+    const snapshot = await ctx.snapshot(store);
+    const out: string[] = [];
+    for await (const row of scanRows(snapshot, store, ctx.parquet))
+      out.push(canonicalJson(row, snapshot.schema));
+    return out.sort();
+  };
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "lake-models-"));
+    ctx = await DeltaContext.open({ threads: 1 });
+  });
+  after(async () => {
+    ctx.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("builds inline and file models in order after the built-in layers, a model reading an earlier one", async () => {
+    const p = await project("shop", {
+      region_totals: {
+        zone: "gold",
+        query: "SELECT region, sum(revenue) AS revenue FROM gold.regional_performance GROUP BY region",
+      },
+      top_region: { zone: "gold", sqlFile: "models/top_region.sql" },
+    });
+    await mkdir(join(p.root, "models"), { recursive: true });
+    await writeFile(
+      join(p.root, "models", "top_region.sql"),
+      "SELECT region FROM gold.region_totals ORDER BY revenue DESC LIMIT 1;\n",
+    );
+    const result = await runPipeline(ctx, p, { runId: "models-1", startedAt: Date.now() });
+    assert.deepEqual(result.models, [
+      { table: "gold.region_totals", rows: 2 },
+      { table: "gold.top_region", rows: 1 },
+    ]);
+    assert.deepEqual(await rows(p, "gold", "region_totals"), [
+      '{"region":"North","revenue":"20.00"}',
+      '{"region":"West","revenue":"22.95"}',
+    ]);
+    assert.deepEqual(await rows(p, "gold", "top_region"), ['{"region":"West"}']);
+  });
+
+  it("fails the run naming the model and DuckDB's message when its SQL is wrong, and records the failure", async () => {
+    const p = await project("broken", {
+      oops: { zone: "silver", query: "SELECT nope FROM silver.sales_enriched" },
+    });
+    await assert.rejects(
+      runPipeline(ctx, p, { runId: "models-2", startedAt: Date.now() }),
+      (error: unknown) => {
+        assert.ok(error instanceof ModelError);
+        assert.match(
+          error.message,
+          /^Model silver\.oops failed: Binder Error: Referenced column "nope" not found/,
+        );
+        return true;
+      },
+    );
+    assert.equal((await listRuns(ctx, p))[0]?.status, "failed");
+  });
+
+  it("refuses model names of built-in tables and models with both or neither of query and sqlFile", () => {
+    const config = (models: unknown) => ({ ...retailProjectConfig("x"), models });
+    assert.throws(
+      () => parseProject(config({ sales_enriched: { zone: "silver", query: "SELECT 1" } }), "/p/lake.json"),
+      {
+        message: "/p/lake.json: models.sales_enriched: this name belongs to a built-in table",
+      },
+    );
+    assert.throws(() => parseProject(config({ m: { zone: "gold" } }), "/p/lake.json"), {
+      message:
+        '/p/lake.json: models.m: needs exactly one of "query" (SQL text) or "sqlFile" (a .sql file in the project)',
+    });
+    assert.throws(() => parseProject(config({ m: { zone: "bronze", query: "SELECT 1" } }), "/p/lake.json"), {
+      message: '/p/lake.json: models.m.zone: must be "silver" or "gold"',
+    });
+  });
+});
