@@ -155,6 +155,7 @@ const BUILT_IN_TABLES = new Set([
   "monthly_sales_summary",
   "top_products_monthly",
   "regional_performance",
+  "customer_cohorts",
 ]);
 
 function parseModel(

@@ -174,6 +174,22 @@ describe("the retail pipeline on a hand-computed dataset", () => {
       );
     });
 
+    it("groups customers into cohorts by the month of their first purchase", async () => {
+      assert.deepEqual(
+        await rows(project, "gold", "customer_cohorts", [
+          "cohort_year",
+          "cohort_month",
+          "months_since_first",
+          "customers",
+          "orders",
+          "revenue",
+        ]),
+        [
+          '{"cohort_month":1,"cohort_year":2023,"customers":"2","months_since_first":0,"orders":"2","revenue":"42.95"}',
+        ],
+      );
+    });
+
     it("a second run with nothing new commits nothing anywhere", async () => {
       const before = await versions(project);
       const result = await run(project);
@@ -216,6 +232,19 @@ describe("the retail pipeline on a hand-computed dataset", () => {
           '{"category":"Electronics","discount_given":"2.55","margin":"7.70","month":1,"region":"West","revenue":"22.95"}',
           '{"category":"Tools","discount_given":"0.00","margin":"17.50","month":3,"region":"West","revenue":"47.50"}',
           '{"category":"Tools","discount_given":"0.00","margin":"8.00","month":1,"region":"North","revenue":"20.00"}',
+        ],
+      );
+      // C2's January sales were quarantined, so March is its first purchase: a cohort with new C4.
+      assert.deepEqual(
+        await rows(project, "gold", "customer_cohorts", [
+          "cohort_month",
+          "months_since_first",
+          "customers",
+          "revenue",
+        ]),
+        [
+          '{"cohort_month":1,"customers":"2","months_since_first":0,"revenue":"42.95"}',
+          '{"cohort_month":3,"customers":"2","months_since_first":0,"revenue":"88.30"}',
         ],
       );
       assert.deepEqual(

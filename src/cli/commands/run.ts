@@ -10,8 +10,8 @@ Runs the pipeline on what is new since the last run:
   silver   dim_customer, dim_product, dim_location (stable surrogate keys); new sales cleaned, checked
            by expectations (failures → silver.sales_quarantine), deduplicated, merged into
            silver.sales_enriched (partitioned by year and month)
-  gold     monthly_sales_summary, top_products_monthly, regional_performance, recomputed for the months
-           the new sales touched
+  gold     monthly_sales_summary, top_products_monthly, regional_performance (recomputed for the months
+           the new sales touched), customer_cohorts
 Every run is recorded in lake/_system/runs. Re-running with nothing new changes nothing.
 
 Options:

@@ -1,12 +1,15 @@
 /**
- * The Gold marts, computed from `silver.sales_enriched` and partitioned by year and month so a run
- * recomputes only the months its new silver rows touched (all months on the first run or a full
- * refresh):
+ * The Gold marts, computed from `silver.sales_enriched`. The monthly ones are partitioned by year and
+ * month so a run recomputes only the months its new silver rows touched (all months on the first run
+ * or a full refresh):
  * - `monthly_sales_summary`: month × region × category: revenue, units, orders, distinct customers,
  *   average order value, discount given, margin;
  * - `top_products_monthly`: the 10 products with the most revenue in each month;
  * - `regional_performance`: month × region: revenue, orders, customers, margin and margin %, the
- *   region's share of the month's revenue.
+ *   region's share of the month's revenue;
+ * - `customer_cohorts`: customers grouped by the month of their first purchase (their cohort), and
+ *   for each month since then the cohort's active customers, orders and revenue. It needs all of
+ *   history, so it is recomputed in full whenever silver changes.
  */
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
 import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
@@ -16,6 +19,11 @@ import type { ProjectConfig } from "../project-config.ts";
 export interface MartSpec {
   readonly name: string;
   readonly sql: string;
+  /**
+   * Partitioned by year and month and recomputed only for the touched months; otherwise the mart
+   * needs all of history and is recomputed in full whenever silver changes.
+   */
+  readonly monthly: boolean;
 }
 
 export const MARTS: readonly MartSpec[] = [
@@ -27,6 +35,7 @@ export const MARTS: readonly MartSpec[] = [
         CAST(round(sum(net_amount) / count(DISTINCT transaction_id), 2) AS DECIMAL(18,2)) AS avg_order_value,
         sum(discount_amount) AS discount_given, sum(net_amount) - sum(cost_amount) AS margin
       FROM silver_sales GROUP BY year, month, region, category`,
+    monthly: true,
   },
   {
     name: "top_products_monthly",
@@ -35,6 +44,7 @@ export const MARTS: readonly MartSpec[] = [
         sum(net_amount) AS revenue, sum(quantity)::BIGINT AS units
       FROM silver_sales GROUP BY year, month, product_id
       QUALIFY rank <= 10`,
+    monthly: true,
   },
   {
     name: "regional_performance",
@@ -43,6 +53,17 @@ export const MARTS: readonly MartSpec[] = [
         CAST(round(100 * (sum(net_amount) - sum(cost_amount)) / nullif(sum(net_amount), 0), 2) AS DECIMAL(9,2)) AS margin_pct,
         CAST(round(100 * sum(net_amount) / sum(sum(net_amount)) OVER (PARTITION BY year, month), 2) AS DECIMAL(9,2)) AS revenue_share_pct
       FROM silver_sales GROUP BY year, month, region`,
+    monthly: true,
+  },
+  {
+    name: "customer_cohorts",
+    sql: `WITH firsts AS (SELECT customer_id, min(year * 12 + month - 1) AS first FROM silver_sales GROUP BY customer_id)
+      SELECT (f.first // 12)::INTEGER AS cohort_year, (f.first % 12 + 1)::INTEGER AS cohort_month,
+        (s.year * 12 + s.month - 1 - f.first)::INTEGER AS months_since_first,
+        count(DISTINCT s.customer_id) AS customers, count(DISTINCT s.transaction_id) AS orders, sum(s.net_amount) AS revenue
+      FROM silver_sales s JOIN firsts f USING (customer_id)
+      GROUP BY ALL`,
+    monthly: false,
   },
 ];
 
@@ -76,7 +97,8 @@ export async function buildMarts(
       continue;
     }
     // Incremental only when the mart consumed every silver version before this run's.
-    const incremental = !fullRefresh && current !== undefined && consumed === silver.version - 1;
+    const incremental =
+      mart.monthly && !fullRefresh && current !== undefined && consumed === silver.version - 1;
     const wanted = new Set(touched.map((m) => `${m.year}-${m.month}`));
     const files = incremental
       ? silver.files().filter((f) => wanted.has(`${f.partitionValues.year}-${f.partitionValues.month}`))
@@ -88,7 +110,7 @@ export async function buildMarts(
       { sql: mart.sql },
       {
         mode: "overwrite",
-        partitionBy: ["year", "month"],
+        partitionBy: mart.monthly ? ["year", "month"] : [],
         tableName: mart.name,
         rewrite: fullRefresh,
         txn: { appId: inputAppId("silver.sales_enriched"), version: silver.version },
