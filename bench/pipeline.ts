@@ -70,7 +70,7 @@ const total = performance.now();
 await time("  land 99 % of the files", () => ingestFiles(project, firstBatch));
 await time("  bronze (99 files → Delta)", () => runProject(project, { select: ["bronze"] }));
 await time("  silver (dims, expectations, dedup, MERGE)", () => runProject(project, { select: ["silver"] }));
-await time("  gold (3 marts)", () => runProject(project, { select: ["gold"] }));
+await time("  gold (4 marts)", () => runProject(project, { select: ["gold"] }));
 console.log(
   `${"  full run, landing → gold".padEnd(44)} ${((performance.now() - total) / 1000).toFixed(2).padStart(8)} s`,
 );
