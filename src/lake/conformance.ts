@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commitKey, DeltaError, scanRows, versionAtTimestamp } from "../delta/index.ts";
 import type { DeltaContext } from "../engine/index.ts";
-import { LocalStore } from "../storage/index.ts";
+import { compareKeys, LocalStore } from "../storage/index.ts";
 import { canonicalJson } from "./row-format.ts";
 
 /** The outcome of one check: a table version, or a timestamp lookup. */
@@ -130,7 +130,7 @@ async function checkVersion(
   const lines: string[] = [];
   for await (const row of scanRows(snapshot, store, ctx.parquet))
     lines.push(canonicalJson(row, snapshot.schema));
-  lines.sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  lines.sort(compareKeys);
   const expected = (await readFile(join(tableDir, expectation.rows_file ?? ""), "utf8"))
     .split("\n")
     .filter((l) => l !== "");

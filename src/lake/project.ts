@@ -17,10 +17,10 @@ import {
   type RunRecord,
   retailProjectConfig,
   runPipeline,
+  tableStore,
   ZONES,
   type Zone,
 } from "../pipeline/index.ts";
-import { LocalStore } from "../storage/index.ts";
 import { rowCount } from "./describe-table.ts";
 import { LakeUsageError } from "./errors.ts";
 import { withProjectEngine } from "./project-engine.ts";
@@ -88,7 +88,7 @@ export async function projectStatus(
     for (const zone of ["bronze", "silver", "gold"] as const) {
       const names = await readdir(project.zones[zone]).catch(() => [] as string[]);
       for (const table of names.sort()) {
-        const snapshot = await loadIfExists(ctx, new LocalStore(join(project.zones[zone], table)));
+        const snapshot = await loadIfExists(ctx, tableStore(project, zone, table));
         if (snapshot === undefined) continue;
         const rows = rowCount(snapshot);
         tables.push({

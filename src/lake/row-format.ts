@@ -14,6 +14,7 @@ import {
   type StructType,
   toHex,
 } from "../delta/index.ts";
+import { compareKeys } from "../storage/index.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -55,7 +56,7 @@ export function canonicalValue(value: DeltaValue, type: DeltaType): Json {
       );
       const sorted = pairs
         .map((pair) => [stableStringify(pair), pair] as const)
-        .sort((a, b) => compareUtf8(a[0], b[0]))
+        .sort((a, b) => compareKeys(a[0], b[0]))
         .map(([, pair]) => pair);
       return { $map: sorted };
     }
@@ -71,7 +72,7 @@ export function canonicalJson(row: Row, schema: StructType): string {
 export function stableStringify(value: Json): string {
   if (Array.isArray(value)) return `[${value.map(stableStringify).join(",")}]`;
   if (value !== null && typeof value === "object") {
-    const keys = Object.keys(value).sort(compareUtf8);
+    const keys = Object.keys(value).sort(compareKeys);
     return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify(value[k] ?? null)}`).join(",")}}`;
   }
   return JSON.stringify(value);
@@ -117,8 +118,4 @@ export function textTable(header: readonly string[], rows: readonly (readonly Js
     widths.map((w) => "-".repeat(w)).join("  "),
     ...cells.slice(1).map(line),
   ].join("\n");
-}
-
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
 }

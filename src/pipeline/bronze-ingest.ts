@@ -18,10 +18,11 @@ import {
   takeCsvRejects,
   writeTable,
 } from "../engine/index.ts";
-import { LocalStore } from "../storage/index.ts";
+import type { LocalStore } from "../storage/index.ts";
 import { type PrepassReject, prepassCsv } from "./csv-prepass.ts";
 import { AccountingError } from "./errors.ts";
 import { listLandingFiles } from "./landing.ts";
+import { tableStore } from "./layer-tables.ts";
 import type { ProjectConfig, SourceConfig } from "./project-config.ts";
 
 /** The rejects table's schema. */
@@ -49,8 +50,8 @@ export function bronzeStores(
   source: SourceConfig,
 ): { bronze: LocalStore; rejects: LocalStore } {
   return {
-    bronze: new LocalStore(join(project.zones.bronze, source.name)),
-    rejects: new LocalStore(join(project.zones.bronze, `${source.name}_rejects`)),
+    bronze: tableStore(project, "bronze", source.name),
+    rejects: tableStore(project, "bronze", `${source.name}_rejects`),
   };
 }
 

@@ -12,6 +12,7 @@ export {
   type ExpectationResult,
 } from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
+export { tableStore } from "./layer-tables.ts";
 export {
   CONFIG_FILE,
   type EngineConfig,

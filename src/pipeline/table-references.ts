@@ -4,9 +4,8 @@
  * reference becomes a DuckDB view; the SQL comes back with the `@` forms replaced by view names.
  * (References are recognised anywhere in the text, string literals included.)
  */
-import { join } from "node:path";
 import { createTableView, type DeltaContext } from "../engine/index.ts";
-import { LocalStore } from "../storage/index.ts";
+import { tableStore } from "./layer-tables.ts";
 import type { ProjectConfig, Zone } from "./project-config.ts";
 
 const TABLE_REFERENCE =
@@ -36,7 +35,7 @@ export async function resolveTableReferences(
   for (const match of sql.matchAll(TABLE_REFERENCE)) {
     const [reference, zone, table, at] = match as unknown as [string, Zone, string, string | undefined];
     if (views.has(reference)) continue;
-    const store = new LocalStore(join(project.zones[zone], table));
+    const store = tableStore(project, zone, table);
     const snapshot = await ctx.snapshot(store, at === undefined ? {} : pointInTime(reference, at));
     const name = at === undefined ? table : `${table}@${at}`;
     views.set(reference, await createTableView(ctx, store, name, { snapshot, schema: zone }));
