@@ -51,19 +51,36 @@ export function withActions(
   );
 }
 
-/** A SQL expression: the list of names of the `quarantine` rules a row fails (empty when none). */
-export function quarantineRulesSql(rules: readonly Expectation[]): string {
-  const quarantined = rules.filter((r) => r.action === "quarantine");
-  if (quarantined.length === 0) return "[]::VARCHAR[]";
-  const items = quarantined.map((r) => `CASE WHEN (${r.condition}) IS NOT TRUE THEN '${r.name}' END`);
+/** A SQL expression: the list of the names of the rules a row fails (empty when none), in rule order. */
+export function failedRulesSql(rules: readonly Expectation[]): string {
+  if (rules.length === 0) return "[]::VARCHAR[]";
+  const items = rules.map((r) => `CASE WHEN (${r.condition}) IS NOT TRUE THEN '${r.name}' END`);
   // Most rows pass every rule: test that first, and build the list only for the rows that do not.
-  const allPass = quarantined.map((r) => `(${r.condition}) IS TRUE`).join(" AND ");
+  const allPass = rules.map((r) => `(${r.condition}) IS TRUE`).join(" AND ");
   return `CASE WHEN ${allPass} THEN []::VARCHAR[] ELSE list_filter([${items.join(", ")}], x -> x IS NOT NULL) END`;
 }
 
-/** SELECT-list expressions counting the rows that fail each rule, in rule order. */
-export function failureCountsSql(rules: readonly Expectation[]): string[] {
-  return rules.map((r) => `count(*) FILTER (WHERE (${r.condition}) IS NOT TRUE)`);
+/** The names of the `quarantine` rules among `rules`, as a SQL list literal. */
+function quarantineNamesSql(rules: readonly Expectation[]): string {
+  return `[${rules
+    .filter((r) => r.action === "quarantine")
+    .map((r) => `'${r.name}'`)
+    .join(", ")}]::VARCHAR[]`;
+}
+
+/** A SQL boolean: the failed-rules list `failed` (of {@link failedRulesSql}) holds a `quarantine` rule. */
+export function quarantinedSql(rules: readonly Expectation[], failed: string): string {
+  return `list_has_any(${failed}, ${quarantineNamesSql(rules)})`;
+}
+
+/** A SQL expression: the `quarantine` rules in the failed-rules list `failed`, the reasons a quarantine row keeps. */
+export function quarantineReasonsSql(rules: readonly Expectation[], failed: string): string {
+  return `list_filter(${failed}, x -> list_contains(${quarantineNamesSql(rules)}, x))`;
+}
+
+/** SELECT-list expressions counting, per rule in rule order, the rows whose failed-rules list `failed` names it. */
+export function failureCountsSql(rules: readonly Expectation[], failed: string): string[] {
+  return rules.map((r) => `count(*) FILTER (WHERE list_contains(${failed}, '${r.name}'))`);
 }
 
 /**

@@ -300,6 +300,44 @@ describe("the retail pipeline on a hand-computed dataset", () => {
     assert.match(last?.error ?? "", /^Expectation quantity_positive/);
   });
 
+  it("duplicates set to quarantine are kept in quarantine with their rule; a warn-only failure is not", async () => {
+    const project = await newProject("audited", {
+      sales: { transaction_id_unique: "quarantine", customer_exists: "warn" },
+    });
+    await land(project, BATCH_1);
+    const result = await run(project);
+    assert.deepEqual(
+      {
+        ...result.sales,
+        expectations: result.sales?.expectations.filter((e) => e.failed > 0),
+        touchedMonths: undefined,
+      },
+      {
+        newBronzeRows: 7,
+        inserted: 3,
+        quarantined: 4,
+        duplicatesRemoved: 0,
+        expectations: [
+          { name: "order_date_valid", action: "quarantine", failed: 1 },
+          { name: "quantity_positive", action: "quarantine", failed: 1 },
+          { name: "unit_price_valid", action: "quarantine", failed: 1 },
+          { name: "customer_exists", action: "warn", failed: 1 },
+          { name: "transaction_id_unique", action: "quarantine", failed: 1 },
+        ],
+        touchedMonths: undefined,
+      },
+    );
+    assert.deepEqual(
+      await rows(project, "silver", "sales_quarantine", ["transaction_id", "_source_row", "failed_rules"]),
+      [
+        '{"_source_row":"4","failed_rules":["order_date_valid"],"transaction_id":"T0000000003"}',
+        '{"_source_row":"6","failed_rules":["quantity_positive"],"transaction_id":"T0000000005"}',
+        '{"_source_row":"7","failed_rules":["transaction_id_unique"],"transaction_id":"T0000000001"}',
+        '{"_source_row":"8","failed_rules":["unit_price_valid"],"transaction_id":"T0000000006"}',
+      ],
+    );
+  });
+
   it("a foreign-key rule set to warn keeps the sale with the unknown member, key -1", async () => {
     const project = await newProject("lenient", { sales: { customer_exists: "warn" } });
     await land(project, BATCH_1);

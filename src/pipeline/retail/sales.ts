@@ -16,8 +16,10 @@ import {
   checkResults,
   type Expectation,
   type ExpectationResult,
+  failedRulesSql,
   failureCountsSql,
-  quarantineRulesSql,
+  quarantinedSql,
+  quarantineReasonsSql,
   withActions,
 } from "../expectations.ts";
 import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
@@ -157,12 +159,13 @@ export async function buildSales(
   const run = (sql: string) => ctx.session.connection.run(sql);
   const one = async (sql: string) => (await ctx.session.connection.runAndReadAll(sql)).getRows()[0] ?? [];
   try {
-    // Materialized once: the counts, the quarantine, the merge and the touched months all read it.
     // `_rid` orders rows by landing file, then line: the first occurrence of an id is its smallest _rid.
-    await run(`CREATE OR REPLACE TEMP TABLE sales_checked AS
-      WITH files AS (SELECT _source_file, row_number() OVER (ORDER BY _source_file) AS ordinal
-                     FROM (SELECT DISTINCT _source_file FROM ${raw})),
-      typed AS (
+    await run(`CREATE OR REPLACE TEMP TABLE sales_files AS
+      SELECT _source_file, row_number() OVER (ORDER BY _source_file) AS ordinal FROM (SELECT DISTINCT _source_file FROM ${raw})`);
+    // A view, read twice (for the status below and for the rows merged into silver): materializing all
+    // 27 columns of every row spills under the memory limit and costs more than reading bronze again.
+    await run(`CREATE OR REPLACE TEMP VIEW sales_checked AS
+      WITH typed AS (
         SELECT (f.ordinal << 32) + r._source_row AS _rid,
           ${textSql("transaction_id", "upper")} AS transaction_id, ${dateSql("order_date")} AS order_date,
           ${textSql("customer_id", "upper")} AS customer_id, ${textSql("product_id", "upper")} AS product_id,
@@ -170,7 +173,7 @@ export async function buildSales(
           ${priceSql("unit_price")} AS unit_price, coalesce(${integerSql("discount_pct")}, 0) AS discount_pct,
           ${textSql("payment_method", "lower")} AS payment_method, ${textSql("channel", "lower")} AS channel,
           r._source_file, r._source_row
-        FROM ${raw} r JOIN files f USING (_source_file)),
+        FROM ${raw} r JOIN sales_files f USING (_source_file)),
       joined AS (
         SELECT t.*, c.customer_key, p.product_key, l.location_key, p.category, p.subcategory, p.brand, p.unit_cost,
           l.region, l.store_type, l.country
@@ -178,14 +181,18 @@ export async function buildSales(
         LEFT JOIN ${dims.customer} c ON c.customer_id = t.customer_id
         LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
         LEFT JOIN ${dims.location} l ON l.location_id = t.location_id)
-      SELECT *, ${quarantineRulesSql(rowRules)} AS failed_rules FROM joined`);
+      SELECT *, ${failedRulesSql(rowRules)} AS failed_rules FROM joined`);
+    // What the counts, the quarantine, the deduplication and the touched months need, per row.
+    await run(`CREATE OR REPLACE TEMP TABLE sales_status AS
+      SELECT _rid, transaction_id, order_date, failed_rules, ${quarantinedSql(rowRules, "failed_rules")} AS quarantined
+      FROM sales_checked`);
     // The rows that go to silver: per valid transaction id not already in silver, the first occurrence.
     await run(`CREATE OR REPLACE TEMP TABLE sales_firsts AS
-      SELECT min(_rid) AS _rid FROM sales_checked
-      WHERE len(failed_rules) = 0 AND transaction_id NOT IN ${existing} GROUP BY transaction_id`);
+      SELECT min(_rid) AS _rid, arg_min(order_date, _rid) AS order_date FROM sales_status
+      WHERE NOT quarantined AND transaction_id NOT IN ${existing} GROUP BY transaction_id`);
     const [total, valid, firsts, ...ruleCounts] = await one(
-      `SELECT count(*), count(*) FILTER (WHERE len(failed_rules) = 0), (SELECT count(*) FROM sales_firsts),
-        ${failureCountsSql(rowRules).join(", ")} FROM sales_checked`,
+      `SELECT count(*), count(*) FILTER (WHERE NOT quarantined), (SELECT count(*) FROM sales_firsts),
+        ${failureCountsSql(rowRules, "failed_rules").join(", ")} FROM sales_status`,
     );
     const duplicates = Number(valid) - Number(firsts);
     const expectations = checkResults(
@@ -193,13 +200,14 @@ export async function buildSales(
       [...rowRules, { name: UNIQUE_RULE, description: "", condition: "true", action: uniqueAction }],
       [...ruleCounts, duplicates],
     );
-    const failing = `SELECT _source_file, _source_row, failed_rules FROM sales_checked WHERE len(failed_rules) > 0${
+    const failing = `SELECT _rid, ${quarantineReasonsSql(rowRules, "failed_rules")} AS failed_rules FROM sales_status WHERE quarantined${
       uniqueAction === "quarantine"
-        ? ` UNION ALL SELECT _source_file, _source_row, ['${UNIQUE_RULE}'] FROM sales_checked
-            WHERE len(failed_rules) = 0 AND _rid NOT IN (SELECT _rid FROM sales_firsts)`
+        ? ` UNION ALL SELECT _rid, ['${UNIQUE_RULE}'] FROM sales_status
+            WHERE NOT quarantined AND _rid NOT IN (SELECT _rid FROM sales_firsts)`
         : ""
     }`;
-    const quarantineSql = `SELECT r.*, q.failed_rules, '${runId}' AS _run_id FROM ${raw} r JOIN (${failing}) q USING (_source_file, _source_row)`;
+    const quarantineSql = `SELECT r.*, q.failed_rules, '${runId}' AS _run_id FROM ${raw} r JOIN sales_files f USING (_source_file)
+      JOIN (${failing}) q ON q._rid = (f.ordinal << 32) + r._source_row`;
     const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
     const rewrite = fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {};
     const quarantined = await writeTable(
@@ -249,7 +257,7 @@ export async function buildSales(
     }
     const months = (
       await ctx.session.connection.runAndReadAll(
-        "SELECT DISTINCT year(order_date), month(order_date) FROM sales_checked SEMI JOIN sales_firsts USING (_rid) ORDER BY 1, 2",
+        "SELECT DISTINCT year(order_date), month(order_date) FROM sales_firsts ORDER BY 1, 2",
       )
     ).getRows();
     return {
@@ -261,7 +269,9 @@ export async function buildSales(
       touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
     };
   } finally {
-    await run("DROP TABLE IF EXISTS sales_checked; DROP TABLE IF EXISTS sales_firsts");
+    await run(
+      "DROP VIEW IF EXISTS sales_checked; DROP TABLE IF EXISTS sales_status; DROP TABLE IF EXISTS sales_firsts; DROP TABLE IF EXISTS sales_files",
+    );
   }
 }
 
