@@ -24,6 +24,7 @@ export {
 export { duckDbType } from "./duckdb-types.ts";
 export { type LocalFile, localFile, tempPath } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
+export { type QueryProgressTick, withQueryProgress } from "./query-progress.ts";
 export { sourceSchema } from "./source-schema.ts";
 export { createTableView, filesRelation, releaseAll } from "./table-files.ts";
 export { sqlLiteral, valuesSql } from "./values-sql.ts";

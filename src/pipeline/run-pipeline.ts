@@ -3,7 +3,7 @@
  * Gold marts, each step consuming only what is new (or everything with a full refresh), with the row
  * accounting of each step enforced. The run is recorded in the run log whatever its outcome.
  */
-import type { DeltaContext } from "../engine/index.ts";
+import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
 import type { ExpectationResult } from "./expectations.ts";
 import type { ProjectConfig } from "./project-config.ts";
@@ -56,6 +56,16 @@ export async function runPipeline(
     marts: MartResult[];
     models: ModelResult[];
   } = { runId: options.runId, bronze: [], dimensions: [], sales: undefined, marts: [], models: [] };
+  // Long steps say they are still working: every 5 s, the time so far and DuckDB's estimate.
+  const step = <T>(label: string, work: () => Promise<T>) =>
+    withQueryProgress(
+      ctx.session,
+      ({ elapsedMs, percent }) =>
+        progress(
+          `${label}: working, ${Math.round(elapsedMs / 1000)} s${percent === undefined ? "" : ` (current query ${percent} %)`}`,
+        ),
+      work,
+    );
   const record = (status: "succeeded" | "failed", error: string | null) =>
     recordRun(ctx, project, {
       runId: options.runId,
@@ -70,12 +80,14 @@ export async function runPipeline(
       if (!selected("bronze", source.name)) continue;
       result.bronze.push({
         source: source.name,
-        files: await ingestSource(ctx, project, source, options.startedAt, progress),
+        files: await step(`bronze.${source.name}`, () =>
+          ingestSource(ctx, project, source, options.startedAt, progress),
+        ),
       });
     }
     for (const spec of DIMENSIONS) {
       if (!selected("silver", spec.name)) continue;
-      const built = await buildDimension(ctx, project, spec, fullRefresh);
+      const built = await step(`silver.${spec.name}`, () => buildDimension(ctx, project, spec, fullRefresh));
       if (built) {
         result.dimensions.push(built);
         if (built.rebuilt)
@@ -85,7 +97,9 @@ export async function runPipeline(
       }
     }
     if (selected("silver", "sales_enriched")) {
-      result.sales = await buildSales(ctx, project, options.runId, fullRefresh);
+      result.sales = await step("silver.sales_enriched", () =>
+        buildSales(ctx, project, options.runId, fullRefresh),
+      );
       const s = result.sales;
       if (s && s.newBronzeRows > 0) {
         progress(
@@ -94,11 +108,14 @@ export async function runPipeline(
       }
     }
     if (selected("gold", "marts")) {
-      result.marts = await buildMarts(ctx, project, result.sales?.touchedMonths ?? [], fullRefresh);
+      const touched = result.sales?.touchedMonths ?? [];
+      result.marts = await step("gold", () => buildMarts(ctx, project, touched, fullRefresh));
       for (const mart of result.marts)
         if (mart.months > 0) progress(`gold.${mart.table}: ${mart.months} months recomputed`);
     }
-    result.models = await buildUserModels(ctx, project, (model) => selected(model.zone, model.name));
+    result.models = await step("models", () =>
+      buildUserModels(ctx, project, (model) => selected(model.zone, model.name)),
+    );
     for (const model of result.models) progress(`${model.table}: ${model.rows} rows (user model)`);
   } catch (error) {
     await record("failed", error instanceof Error ? error.message : String(error));
