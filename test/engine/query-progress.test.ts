@@ -6,7 +6,9 @@ describe("withQueryProgress", () => {
   let session: DuckDbSession;
   before(async () => {
     session = await DuckDbSession.open({ threads: 2 });
-    await session.connection.run("CREATE TABLE numbers AS SELECT i, i % 1000003 AS k FROM range(20000000) t(i)");
+    await session.connection.run(
+      "CREATE TABLE numbers AS SELECT i, i % 1000003 AS k FROM range(20000000) t(i)",
+    );
   });
   after(() => session.close());
 
