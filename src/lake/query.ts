@@ -21,7 +21,7 @@ export async function queryProject(projectDir: string, sql: string, limit?: numb
   return withProjectEngine(project, async (ctx) => {
     let rewritten: string;
     try {
-      rewritten = await resolveTableReferences(ctx, project, sql);
+      rewritten = (await resolveTableReferences(ctx, project, sql)).sql;
     } catch (error) {
       if (error instanceof BadTableReferenceError) throw new LakeUsageError(error.message);
       throw error;

@@ -32,5 +32,5 @@ export { SALES_EXPECTATIONS, type SalesResult } from "./retail/sales.ts";
 export { retailProjectConfig } from "./retail-project.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
 export { type PipelineResult, type RunOptions, runPipeline } from "./run-pipeline.ts";
-export { BadTableReferenceError, resolveTableReferences } from "./table-references.ts";
+export { BadTableReferenceError, type ResolvedSql, resolveTableReferences } from "./table-references.ts";
 export { buildUserModels, ModelError, type ModelResult } from "./user-models.ts";

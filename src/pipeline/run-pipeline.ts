@@ -114,9 +114,10 @@ export async function runPipeline(
         if (mart.months > 0) progress(`gold.${mart.table}: ${mart.months} months recomputed`);
     }
     result.models = await step("models", () =>
-      buildUserModels(ctx, project, (model) => selected(model.zone, model.name)),
+      buildUserModels(ctx, project, (model) => selected(model.zone, model.name), fullRefresh),
     );
-    for (const model of result.models) progress(`${model.table}: ${model.rows} rows (user model)`);
+    for (const model of result.models)
+      progress(`${model.table}: ${model.rebuilt ? `${model.rows} rows` : "up to date"} (user model)`);
   } catch (error) {
     await record("failed", error instanceof Error ? error.message : String(error));
     throw error;
@@ -171,6 +172,6 @@ function runCounts(result: {
         : {}),
     },
     gold: Object.fromEntries(result.marts.map((m) => [m.table, { months: m.months, rows: m.rows }])),
-    models: Object.fromEntries(result.models.map((m) => [m.table, { rows: m.rows }])),
+    models: Object.fromEntries(result.models.map((m) => [m.table, { rows: m.rows, rebuilt: m.rebuilt }])),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Project tables named in SQL as `zone.table` (bronze, silver, gold), optionally at a point in time:
  * `zone.table@v3` (version 3) or `zone.table@2024-05-01T12:00:00Z` (the version current then). Each
- * reference becomes a DuckDB view; the SQL comes back with the `@` forms replaced by view names.
+ * reference becomes a DuckDB view; the SQL comes back with the `@` forms replaced by view names,
+ * together with the version each reference resolved to (what a model's rebuild decision compares).
  * (References are recognised anywhere in the text, string literals included.)
  */
 import { createTableView, type DeltaContext } from "../engine/index.ts";
@@ -22,6 +23,14 @@ export class BadTableReferenceError extends Error {
   }
 }
 
+/** SQL with its table references resolved. */
+export interface ResolvedSql {
+  /** The SQL to run. */
+  readonly sql: string;
+  /** Each distinct reference as written (`gold.sales`, `silver.x@v3`) and the table version it reads. */
+  readonly inputs: ReadonlyArray<{ readonly reference: string; readonly version: number }>;
+}
+
 /**
  * Creates a view for each table `sql` names and returns the SQL to run.
  * @throws BadTableReferenceError, and the Delta errors of a missing table or version.
@@ -30,8 +39,9 @@ export async function resolveTableReferences(
   ctx: DeltaContext,
   project: ProjectConfig,
   sql: string,
-): Promise<string> {
+): Promise<ResolvedSql> {
   const views = new Map<string, string>();
+  const inputs: Array<{ reference: string; version: number }> = [];
   for (const match of sql.matchAll(TABLE_REFERENCE)) {
     const [reference, zone, table, at] = match as unknown as [string, Zone, string, string | undefined];
     if (views.has(reference)) continue;
@@ -39,8 +49,9 @@ export async function resolveTableReferences(
     const snapshot = await ctx.snapshot(store, at === undefined ? {} : pointInTime(reference, at));
     const name = at === undefined ? table : `${table}@${at}`;
     views.set(reference, await createTableView(ctx, store, name, { snapshot, schema: zone }));
+    inputs.push({ reference, version: snapshot.version });
   }
-  return sql.replace(TABLE_REFERENCE, (reference) => views.get(reference) ?? reference);
+  return { sql: sql.replace(TABLE_REFERENCE, (reference) => views.get(reference) ?? reference), inputs };
 }
 
 function pointInTime(reference: string, at: string): { version: number } | { timestamp: number } {

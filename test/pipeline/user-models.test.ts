@@ -64,14 +64,63 @@ describe("user models declared in lake.json", () => {
     );
     const result = await runPipeline(ctx, p, { runId: "models-1", startedAt: Date.now() });
     assert.deepEqual(result.models, [
-      { table: "gold.region_totals", rows: 2 },
-      { table: "gold.top_region", rows: 1 },
+      { table: "gold.region_totals", rows: 2, rebuilt: true },
+      { table: "gold.top_region", rows: 1, rebuilt: true },
     ]);
     assert.deepEqual(await rows(p, "gold", "region_totals"), [
       '{"region":"North","revenue":"20.00"}',
       '{"region":"West","revenue":"22.95"}',
     ]);
     assert.deepEqual(await rows(p, "gold", "top_region"), ['{"region":"West"}']);
+  });
+
+  it("rebuilds a model only when its SQL or a table it reads changed, and the models that read it after it", async () => {
+    const totals = "SELECT region, sum(revenue) AS revenue FROM gold.regional_performance GROUP BY region";
+    const models = (topSql: string) => ({
+      region_totals: { zone: "gold", query: totals },
+      top_region: { zone: "gold", query: topSql },
+      constant: { zone: "silver", query: "SELECT 42 AS answer" },
+    });
+    const first = await project("incremental", models("SELECT region FROM gold.region_totals LIMIT 1"));
+    const run = async (p: ProjectConfig, runId: string, fullRefresh = false) =>
+      (await runPipeline(ctx, p, { runId, startedAt: Date.now(), fullRefresh })).models.map(
+        (m) => `${m.table} ${m.rebuilt ? `rebuilt, ${m.rows} rows` : "up to date"}`,
+      );
+    const version = async (p: ProjectConfig, table: string) =>
+      (await ctx.snapshot(new LocalStore(join(p.zones.gold, table)))).version;
+    assert.deepEqual(await run(first, "inc-1"), [
+      "gold.region_totals rebuilt, 2 rows",
+      "gold.top_region rebuilt, 1 rows",
+      "silver.constant rebuilt, 1 rows",
+    ]);
+    assert.deepEqual(await run(first, "inc-2"), [
+      "gold.region_totals up to date",
+      "gold.top_region up to date",
+      "silver.constant up to date",
+    ]);
+    assert.equal(await version(first, "top_region"), 0);
+
+    const edited = parseProject(
+      {
+        ...retailProjectConfig("incremental"),
+        models: models("SELECT region FROM gold.region_totals ORDER BY revenue DESC LIMIT 1"),
+      },
+      join(dir, "incremental", "lake.json"),
+    );
+    assert.deepEqual(await run(edited, "inc-3"), [
+      "gold.region_totals up to date",
+      "gold.top_region rebuilt, 1 rows",
+      "silver.constant up to date",
+    ]);
+    assert.deepEqual(await rows(edited, "gold", "top_region"), ['{"region":"West"}']);
+
+    await landFiles(edited, [join(FIXTURES, "sales_transactions_0002.csv")]);
+    assert.deepEqual(await run(edited, "inc-4"), [
+      "gold.region_totals rebuilt, 2 rows",
+      "gold.top_region rebuilt, 1 rows",
+      "silver.constant up to date",
+    ]);
+    assert.deepEqual((await run(edited, "inc-5", true)).at(-1), "silver.constant rebuilt, 1 rows");
   });
 
   it("fails the run naming the model and DuckDB's message when its SQL is wrong, and records the failure", async () => {
