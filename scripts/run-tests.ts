@@ -1,18 +1,40 @@
 /**
  * Runs every `test/**\/*.test.ts` file with Node's test runner (Node 20's `--test` has no globs).
  * Extra arguments are passed to the runner, e.g. `npm run test:unit -- --test-name-pattern=vacuum`.
+ *
+ * The S3 tests need a real S3 server: unless `S3_ENDPOINT` is set, one is started for the run and
+ * stopped afterwards. When it cannot start, the run fails under CI (`CI` set); elsewhere the S3 tests
+ * are reported as skipped, with the reason.
  */
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
+import { type S3TestServer, startS3TestServer } from "./s3-test-server.ts";
 
 const files = (readdirSync("test", { recursive: true }) as string[])
   .filter((file) => file.endsWith(".test.ts"))
   .map((file) => join("test", file))
   .sort();
-const result = spawnSync(
-  process.execPath,
-  ["--import", "tsx", "--test", "--test-concurrency=2", ...process.argv.slice(2), ...files],
-  { stdio: "inherit" },
-);
-process.exit(result.status ?? 1);
+
+let server: S3TestServer | undefined;
+if (!process.env.S3_ENDPOINT) {
+  try {
+    server = startS3TestServer();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    if (process.env.CI) process.exit(1);
+    process.stderr.write("Continuing without S3: the S3 tests will be skipped.\n");
+  }
+}
+let status: number;
+try {
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=2", ...process.argv.slice(2), ...files],
+    { stdio: "inherit", env: { ...process.env, ...server?.env } },
+  );
+  status = result.status ?? 1;
+} finally {
+  server?.stop();
+}
+process.exit(status);

@@ -1,0 +1,310 @@
+/**
+ * An `ObjectStore` in an S3 bucket (or under a prefix of one), through the AWS SDK v3.
+ *
+ * Put-if-absent is S3's conditional create (`If-None-Match: *`): of concurrent writers exactly one
+ * gets 200, the others 412, so Delta commits need no lock service. Large objects are uploaded in
+ * parts; a multipart upload becomes visible only when completed, so puts stay atomic. The SDK
+ * retries throttling, 5xx and network errors with backoff and jitter (see `s3-client.ts`).
+ */
+
+import { Readable } from "node:stream";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  type GetObjectCommandOutput,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  type ListObjectsV2CommandOutput,
+  PutObjectCommand,
+  type S3Client,
+  S3ServiceException,
+} from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
+import { clampRange } from "./clamp-range.ts";
+import { ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
+import { validateKey, validatePrefix } from "./key.ts";
+import type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
+
+/** Where an S3Store keeps its objects. */
+export interface S3StoreOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** A key prefix inside the bucket, without leading or trailing `/` (default: the bucket's root). */
+  readonly prefix?: string;
+  /** `putStream` bodies up to this size are one PutObject; larger ones a multipart upload (default 16 MiB). */
+  readonly partSizeBytes?: number;
+}
+
+/** An S3 request failed for a reason other than a missing key or a lost put-if-absent. */
+export class S3RequestError extends StorageError {
+  constructor(
+    readonly operation: string,
+    readonly location: string,
+    readonly status: number | undefined,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `S3 ${operation} ${location} failed: ${code}${status === undefined ? "" : ` (HTTP ${status})`}`,
+      options,
+    );
+  }
+}
+
+/** An `s3://bucket/prefix` URL split into its bucket and prefix. */
+export function parseS3Url(url: string): { bucket: string; prefix: string } {
+  const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (match === null) {
+    throw new StorageError(`Not an S3 location: ${url} (expected s3://bucket or s3://bucket/prefix)`);
+  }
+  return { bucket: match[1] as string, prefix: (match[2] ?? "").replace(/^\/+|\/+$/g, "") };
+}
+
+/** An `ObjectStore` backed by S3. */
+export class S3Store implements ObjectStore {
+  /** `s3://bucket/prefix`. */
+  readonly location: string;
+  readonly #client: S3Client;
+  readonly #bucket: string;
+  /** The key prefix with its trailing `/` (empty at the bucket's root). */
+  readonly #root: string;
+  readonly #partSize: number;
+
+  constructor(options: S3StoreOptions) {
+    const prefix = (options.prefix ?? "").replace(/^\/+|\/+$/g, "");
+    if (prefix !== "") validatePrefix(`${prefix}/`);
+    this.#client = options.client;
+    this.#bucket = options.bucket;
+    this.#root = prefix === "" ? "" : `${prefix}/`;
+    this.#partSize = options.partSizeBytes ?? 16 * 1024 * 1024;
+    this.location = `s3://${options.bucket}${prefix === "" ? "" : `/${prefix}`}`;
+  }
+
+  /** @throws ObjectNotFoundError, InvalidKeyError, S3RequestError */
+  async get(key: string): Promise<Uint8Array> {
+    const output = await this.#getObject(key);
+    return (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+  }
+
+  /** Clamped as `clampRange` says. @throws ObjectNotFoundError, InvalidKeyError, RangeError, S3RequestError */
+  async getRange(key: string, start: number, end: number): Promise<Uint8Array> {
+    validateKey(key);
+    clampRange(start, end, Number.MAX_SAFE_INTEGER); // refuses bad offsets before any request
+    if (end <= start) {
+      await this.head(key);
+      return new Uint8Array(0);
+    }
+    try {
+      const last = end === Number.POSITIVE_INFINITY ? "" : String(end - 1);
+      const output = await this.#getObject(key, `bytes=${start}-${last}`);
+      return (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    } catch (error) {
+      // 416: the range starts at or past the end of an existing object.
+      if (error instanceof S3RequestError && error.status === 416) return new Uint8Array(0);
+      throw error;
+    }
+  }
+
+  /** @throws ObjectNotFoundError, InvalidKeyError, S3RequestError */
+  async head(key: string): Promise<ObjectMeta> {
+    validateKey(key);
+    try {
+      const output = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: this.#root + key }),
+      );
+      return {
+        key,
+        size: output.ContentLength ?? 0,
+        lastModified: toMillis(output.LastModified),
+        etag: output.ETag ?? "",
+      };
+    } catch (error) {
+      throw this.#failure("HeadObject", key, error);
+    }
+  }
+
+  /** Pages through ListObjectsV2 (S3 lists in UTF-8 byte order). @throws InvalidKeyError, S3RequestError */
+  async *list(prefix: string, options: ListOptions = {}): AsyncIterable<ObjectMeta> {
+    validatePrefix(prefix);
+    let continuationToken: string | undefined;
+    do {
+      let page: ListObjectsV2CommandOutput;
+      try {
+        page = await this.#client.send(
+          new ListObjectsV2Command({
+            Bucket: this.#bucket,
+            Prefix: this.#root + prefix,
+            ...(options.startAfter === undefined ? {} : { StartAfter: this.#root + options.startAfter }),
+            ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+          }),
+        );
+      } catch (error) {
+        throw this.#failure("ListObjectsV2", prefix, error);
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        yield {
+          key: object.Key.slice(this.#root.length),
+          size: object.Size ?? 0,
+          lastModified: toMillis(object.LastModified),
+          etag: object.ETag ?? "",
+        };
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken !== undefined);
+  }
+
+  /**
+   * One PutObject, conditional with `ifNoneMatch`.
+   * @throws ObjectExistsError with `ifNoneMatch` when the key exists; InvalidKeyError, S3RequestError
+   */
+  async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectMeta> {
+    validateKey(key);
+    try {
+      await this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#root + key,
+          Body: body,
+          ...(options.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
+        }),
+      );
+    } catch (error) {
+      const failure = this.#failure("PutObject", key, error);
+      // A retried conditional put may be refused because its own first attempt succeeded (the reply
+      // was lost): the object then holds exactly our bytes, and the put is ours.
+      if (failure instanceof ObjectExistsError && attempts(error) > 1 && (await this.#holds(key, body))) {
+        return this.head(key);
+      }
+      throw failure;
+    }
+    // Put replies carry no size or modification time; head is the single source of the meta.
+    return this.head(key);
+  }
+
+  /**
+   * A multipart upload when the stream is larger than one part (visible only once completed), else
+   * one PutObject. With `ifNoneMatch` the body is collected and put conditionally (commits are small).
+   * @throws ObjectExistsError, InvalidKeyError, S3RequestError, and the stream's own error
+   */
+  async putStream(
+    key: string,
+    body: AsyncIterable<Uint8Array>,
+    options: PutOptions = {},
+  ): Promise<ObjectMeta> {
+    validateKey(key);
+    if (options.ifNoneMatch) return this.put(key, await collect(body), options);
+    let bodyError: unknown;
+    const guarded = async function* () {
+      try {
+        yield* body;
+      } catch (error) {
+        bodyError = error;
+        throw error;
+      }
+    };
+    const upload = new Upload({
+      client: this.#client,
+      params: {
+        Bucket: this.#bucket,
+        Key: this.#root + key,
+        Body: Readable.from(guarded(), { objectMode: false }),
+      },
+      partSize: this.#partSize,
+      queueSize: 2,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (error) {
+      // The caller's stream failed: its own error, not a storage one (the upload was aborted).
+      if (bodyError !== undefined) throw bodyError;
+      throw this.#failure("Upload", key, error);
+    }
+    return this.head(key);
+  }
+
+  /** @throws ObjectNotFoundError (when reading starts), InvalidKeyError, S3RequestError */
+  async *getStream(key: string): AsyncIterable<Uint8Array> {
+    const output = await this.#getObject(key);
+    for await (const chunk of output.Body as AsyncIterable<Uint8Array>) yield chunk;
+  }
+
+  /** @throws InvalidKeyError, S3RequestError */
+  async delete(key: string): Promise<void> {
+    validateKey(key);
+    try {
+      await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#root + key }));
+    } catch (error) {
+      throw this.#failure("DeleteObject", key, error);
+    }
+  }
+
+  /** Objects in S3 have no local path. @throws InvalidKeyError */
+  localPath(key: string): string | undefined {
+    validateKey(key);
+    return undefined;
+  }
+
+  async #getObject(key: string, range?: string): Promise<GetObjectCommandOutput> {
+    validateKey(key);
+    try {
+      return await this.#client.send(
+        new GetObjectCommand({
+          Bucket: this.#bucket,
+          Key: this.#root + key,
+          ...(range === undefined ? {} : { Range: range }),
+        }),
+      );
+    } catch (error) {
+      throw this.#failure("GetObject", key, error);
+    }
+  }
+
+  /** Whether the object at `key` holds exactly `body`. */
+  async #holds(key: string, body: Uint8Array): Promise<boolean> {
+    try {
+      return Buffer.from(await this.get(key)).equals(body);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The storage error for an SDK error of `operation` on `key`. */
+  #failure(operation: string, key: string, error: unknown): Error {
+    if (error instanceof StorageError) return error;
+    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
+    const code = error instanceof Error ? error.name : String(error);
+    if (code === "NoSuchKey" || code === "NotFound" || (status === 404 && code !== "NoSuchBucket")) {
+      return new ObjectNotFoundError(this.location, key, { cause: error });
+    }
+    if (status === 412 || code === "PreconditionFailed") {
+      return new ObjectExistsError(this.location, key, { cause: error });
+    }
+    const detail = code === "NoSuchBucket" ? "NoSuchBucket: the bucket does not exist" : describe(error);
+    return new S3RequestError(operation, `${this.location}/${key}`, status, detail, { cause: error });
+  }
+}
+
+/** How many attempts the SDK made for the failed request (1 when unknown). */
+function attempts(error: unknown): number {
+  return (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
+}
+
+/** The error's code and message, without anything from the request (no credentials, no headers). */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const message = error.message && error.message !== "UnknownError" ? `: ${error.message}` : "";
+  return `${error.name}${message}`;
+}
+
+/** S3 times have whole seconds in HEAD replies; listings are truncated alike so both agree. */
+function toMillis(date: Date | undefined): number {
+  return date === undefined ? 0 : Math.floor(date.getTime() / 1000) * 1000;
+}
+
+async function collect(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of body) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
