@@ -1,10 +1,12 @@
 /**
  * The project: a folder with a `lake.json` that names the zones (landing, bronze, silver, gold),
- * the engine settings and the sources. Loading validates everything and resolves paths against the
- * project folder, so the rest of the pipeline can trust the result.
+ * each a local folder or an S3 location, the engine settings, the sources, and the S3 settings.
+ * Loading validates everything and resolves paths against the project folder, so the rest of the
+ * pipeline can trust the result.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
+import { parseS3Url } from "../storage/index.ts";
 import { EXPECTATION_ACTIONS, type ExpectationAction } from "./expectations.ts";
 
 export const CONFIG_FILE = "lake.json";
@@ -38,14 +40,57 @@ export interface ModelConfig {
   readonly partitionBy: readonly string[];
 }
 
+/**
+ * How to reach S3 for the zones at `s3://` locations. No credentials: those come only from the AWS
+ * SDK's default chain (environment, profile, IAM role).
+ */
+export interface S3Settings {
+  readonly region?: string;
+  /** An S3-compatible server's address; unset on AWS. */
+  readonly endpoint?: string;
+  /** Path-style addressing (default: true with an endpoint, false on AWS). */
+  readonly forcePathStyle?: boolean;
+}
+
+/** Lifecycle tiers of one zone's objects, in days since creation (absent: never). */
+export interface ZoneLifecycle {
+  readonly infrequentAccessAfterDays?: number;
+  readonly glacierAfterDays?: number;
+}
+
+/** The bucket settings `lake storage apply` keeps for the zones on S3. */
+export interface BucketPolicyConfig {
+  readonly lifecycle: Readonly<Record<Zone, ZoneLifecycle>>;
+  /** Old versions of overwritten or deleted objects expire after this many days. */
+  readonly noncurrentVersionExpirationDays: number;
+  /** Unfinished multipart uploads are aborted after this many days. */
+  readonly abortIncompleteUploadsAfterDays: number;
+}
+
+/** Landing and bronze move to Standard-IA after 30 days and Glacier after 90; silver and gold stay. */
+export const DEFAULT_BUCKET_POLICY: BucketPolicyConfig = {
+  lifecycle: {
+    landing: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+    bronze: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+    silver: {},
+    gold: {},
+  },
+  noncurrentVersionExpirationDays: 30,
+  abortIncompleteUploadsAfterDays: 7,
+};
+
 export interface ProjectConfig {
   /** The project folder (absolute). */
   readonly root: string;
   readonly name: string;
-  /** Absolute folder of each zone. */
+  /** Each zone's location: an absolute folder, or `s3://bucket[/prefix]`. */
   readonly zones: Readonly<Record<Zone, string>>;
-  /** Absolute folder of the lake's own tables (the run log). */
+  /** Where the lake's own tables (the run log) live: a folder, or an S3 location. */
   readonly systemDirectory: string;
+  /** S3 connection settings (used when a location is on S3). */
+  readonly s3: S3Settings;
+  /** What `lake storage apply` sets on the zones' buckets. */
+  readonly buckets: BucketPolicyConfig;
   readonly engine: EngineConfig;
   readonly sources: readonly SourceConfig[];
   /** Per table, rule name → action, overriding the built-in expectations' actions. */
@@ -91,8 +136,9 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   const zones = Object.fromEntries(
     ZONES.map((zone) => {
       const location = zonesIn[zone] ?? `lake/${zone}`;
-      if (typeof location !== "string" || !location) throw fail(`zones.${zone}`, "must be a folder path");
-      return [zone, isAbsolute(location) ? location : join(root, location)];
+      if (typeof location !== "string" || !location)
+        throw fail(`zones.${zone}`, "must be a folder path or an s3://bucket/prefix location");
+      return [zone, resolveLocation(location, root, `zones.${zone}`, fail)];
     }),
   ) as Record<Zone, string>;
   const engineIn = obj.engine === undefined ? {} : record(obj.engine, "engine", fail);
@@ -107,8 +153,11 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   ) {
     throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
   }
-  const system = obj.systemDirectory ?? "lake/_system";
+  // A lake on S3 keeps its run log beside gold, so every machine running it sees the same runs.
+  const system =
+    obj.systemDirectory ?? (zones.gold.startsWith("s3://") ? `${zones.gold}/_system` : "lake/_system");
   if (typeof system !== "string" || !system) throw fail("systemDirectory", "must be a folder path");
+  const storageIn = obj.storage === undefined ? {} : record(obj.storage, "storage", fail);
   const temp = engineIn.tempDirectory ?? "lake/.tmp";
   if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
@@ -131,7 +180,9 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     root,
     name,
     zones,
-    systemDirectory: isAbsolute(system) ? system : join(root, system),
+    systemDirectory: resolveLocation(system, root, "systemDirectory", fail),
+    s3: parseS3Settings(storageIn.s3, fail),
+    buckets: parseBucketPolicy(storageIn, fail),
     engine: {
       ...(threads === undefined ? {} : { threads: threads as number }),
       ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),
@@ -142,6 +193,108 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     models: Object.entries(obj.models === undefined ? {} : record(obj.models, "models", fail)).map(
       ([modelName, raw]) => parseModel(modelName, raw, fail),
     ),
+  };
+}
+
+/** An S3 location as given (checked), or a folder resolved against the project folder. */
+function resolveLocation(
+  location: string,
+  root: string,
+  field: string,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): string {
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location)) {
+    if (!location.startsWith("s3://"))
+      throw fail(field, `${location}: only folders and s3:// locations are supported`);
+    try {
+      const { bucket, prefix } = parseS3Url(location);
+      return `s3://${bucket}${prefix ? `/${prefix}` : ""}`;
+    } catch (error) {
+      throw fail(field, (error as Error).message);
+    }
+  }
+  return isAbsolute(location) ? location : join(root, location);
+}
+
+function parseS3Settings(
+  raw: unknown,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): S3Settings {
+  if (raw === undefined) return {};
+  const s3 = record(raw, "storage.s3", fail);
+  for (const key of ["region", "endpoint"] as const) {
+    if (s3[key] !== undefined && (typeof s3[key] !== "string" || s3[key] === ""))
+      throw fail(`storage.s3.${key}`, "must be a non-empty string");
+  }
+  if (s3.forcePathStyle !== undefined && typeof s3.forcePathStyle !== "boolean")
+    throw fail("storage.s3.forcePathStyle", "must be true or false");
+  for (const key of Object.keys(s3)) {
+    if (!["region", "endpoint", "forcePathStyle"].includes(key))
+      throw fail(
+        `storage.s3.${key}`,
+        "unknown setting (credentials never go in lake.json: use the AWS environment, a profile or an IAM role)",
+      );
+  }
+  return {
+    ...(s3.region === undefined ? {} : { region: s3.region as string }),
+    ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint as string }),
+    ...(s3.forcePathStyle === undefined ? {} : { forcePathStyle: s3.forcePathStyle as boolean }),
+  };
+}
+
+function parseBucketPolicy(
+  storage: Record<string, unknown>,
+  fail: (field: string, problem: string) => ProjectConfigError,
+): BucketPolicyConfig {
+  /** A tier's days: a whole number, or null for "never" (undefined: the default). */
+  const days = (value: unknown, field: string, fallback: number | undefined) => {
+    if (value === undefined) return fallback;
+    if (value === null) return undefined;
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw fail(field, "must be a whole number of days >= 1, or null for never");
+    return value as number;
+  };
+  const requiredDays = (field: "noncurrentVersionExpirationDays" | "abortIncompleteUploadsAfterDays") => {
+    const value = storage[field];
+    if (value === undefined) return DEFAULT_BUCKET_POLICY[field];
+    if (!Number.isInteger(value) || (value as number) < 1)
+      throw fail(`storage.${field}`, "must be a whole number of days >= 1");
+    return value as number;
+  };
+  const lifecycleIn =
+    storage.lifecycle === undefined ? {} : record(storage.lifecycle, "storage.lifecycle", fail);
+  const lifecycle = Object.fromEntries(
+    ZONES.map((zone) => {
+      const at = `storage.lifecycle.${zone}`;
+      const given = lifecycleIn[zone] === undefined ? {} : record(lifecycleIn[zone], at, fail);
+      const defaults = DEFAULT_BUCKET_POLICY.lifecycle[zone];
+      const ia = days(
+        given.infrequentAccessAfterDays,
+        `${at}.infrequentAccessAfterDays`,
+        defaults.infrequentAccessAfterDays,
+      );
+      const glacier = days(given.glacierAfterDays, `${at}.glacierAfterDays`, defaults.glacierAfterDays);
+      // S3 requires 30 days in Standard-IA before a transition to Glacier.
+      if (ia !== undefined && glacier !== undefined && glacier < ia + 30)
+        throw fail(
+          at,
+          "glacierAfterDays must be at least infrequentAccessAfterDays + 30 (S3's minimum stay in Standard-IA)",
+        );
+      if (ia !== undefined && ia < 30)
+        throw fail(`${at}.infrequentAccessAfterDays`, "S3 allows Standard-IA only from 30 days");
+      return [
+        zone,
+        {
+          ...(ia === undefined ? {} : { infrequentAccessAfterDays: ia }),
+          ...(glacier === undefined ? {} : { glacierAfterDays: glacier }),
+        },
+      ];
+    }),
+  ) as Record<Zone, ZoneLifecycle>;
+  return {
+    lifecycle,
+    noncurrentVersionExpirationDays: requiredDays("noncurrentVersionExpirationDays"),
+    abortIncompleteUploadsAfterDays: requiredDays("abortIncompleteUploadsAfterDays"),
   };
 }
 
