@@ -24,10 +24,70 @@ describe("project config", () => {
     assert.equal(project.name, "shop");
   });
 
+  it("keeps s3:// zones as given, puts the run log beside an S3 gold zone, and defaults the bucket policy", () => {
+    const project = parseProject(
+      {
+        zones: {
+          landing: "s3://acme-landing/",
+          bronze: "s3://acme-lake/bronze",
+          silver: "lake/silver",
+          gold: "s3://acme-gold",
+        },
+        storage: {
+          s3: { region: "eu-central-1" },
+          lifecycle: { gold: { glacierAfterDays: 365 }, bronze: { glacierAfterDays: null } },
+        },
+      },
+      "/p/lake.json",
+    );
+    assert.deepEqual(project.zones, {
+      landing: "s3://acme-landing",
+      bronze: "s3://acme-lake/bronze",
+      silver: "/p/lake/silver",
+      gold: "s3://acme-gold",
+    });
+    assert.equal(project.systemDirectory, "s3://acme-gold/_system");
+    assert.deepEqual(project.s3, { region: "eu-central-1" });
+    assert.deepEqual(project.buckets, {
+      lifecycle: {
+        landing: { infrequentAccessAfterDays: 30, glacierAfterDays: 90 },
+        bronze: { infrequentAccessAfterDays: 30 },
+        silver: {},
+        gold: { glacierAfterDays: 365 },
+      },
+      noncurrentVersionExpirationDays: 30,
+      abortIncompleteUploadsAfterDays: 7,
+    });
+    assert.equal(parseProject({}, "/p/lake.json").systemDirectory, "/p/lake/_system");
+  });
+
   it("names the file and the field of every mistake", () => {
     const cases: Array<[unknown, string]> = [
       [[], "/p/lake.json: must be an object"],
-      [{ zones: { bronze: 3 } }, "/p/lake.json: zones.bronze: must be a folder path"],
+      [
+        { zones: { bronze: 3 } },
+        "/p/lake.json: zones.bronze: must be a folder path or an s3://bucket/prefix location",
+      ],
+      [
+        { zones: { bronze: "gs://bucket/bronze" } },
+        "/p/lake.json: zones.bronze: gs://bucket/bronze: only folders and s3:// locations are supported",
+      ],
+      [
+        { zones: { bronze: "s3://Bad_Bucket" } },
+        "/p/lake.json: zones.bronze: Not an S3 location: s3://Bad_Bucket (expected s3://bucket or s3://bucket/prefix)",
+      ],
+      [
+        { storage: { s3: { secretAccessKey: "x" } } },
+        "/p/lake.json: storage.s3.secretAccessKey: unknown setting (credentials never go in lake.json: use the AWS environment, a profile or an IAM role)",
+      ],
+      [
+        { storage: { lifecycle: { landing: { infrequentAccessAfterDays: 30, glacierAfterDays: 45 } } } },
+        "/p/lake.json: storage.lifecycle.landing: glacierAfterDays must be at least infrequentAccessAfterDays + 30 (S3's minimum stay in Standard-IA)",
+      ],
+      [
+        { storage: { abortIncompleteUploadsAfterDays: 0 } },
+        "/p/lake.json: storage.abortIncompleteUploadsAfterDays: must be a whole number of days >= 1",
+      ],
       [{ engine: { threads: 0 } }, "/p/lake.json: engine.threads: must be a whole number > 0"],
       [
         { engine: { memoryLimit: "lots" } },
