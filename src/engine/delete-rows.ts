@@ -48,7 +48,7 @@ export async function deleteRows(
   let rowsDeleted = 0;
   await withStagingDir(async (dir) => {
     for (const file of snapshot.files()) {
-      const { sql, locals } = await filesRelation(ctx.session, snapshot, store, [file]);
+      const { sql, locals } = await filesRelation(ctx, snapshot, store, [file]);
       try {
         let counts: unknown[];
         try {

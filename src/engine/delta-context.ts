@@ -1,27 +1,47 @@
 /**
- * DuckDB joined to the Delta layer: one DuckDB session, the Parquet port built on it, and snapshot
- * loading by version or timestamp. Every table operation of the engine takes one.
+ * DuckDB joined to the Delta layer: one DuckDB session, the Parquet port built on it, the read cache
+ * for objects in remote stores, and snapshot loading by version or timestamp. Every table operation
+ * of the engine takes one.
  */
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Snapshot, versionAtTimestamp } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { DuckDbParquet } from "./duckdb-parquet.ts";
 import { type DuckDbOptions, DuckDbSession } from "./duckdb-session.ts";
+import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
+
+/** Settings of a context: DuckDB's, and the read cache's. */
+export interface DeltaContextOptions extends DuckDbOptions {
+  /** Where remote objects are cached (default: a folder in the OS temp dir). */
+  readonly cacheDirectory?: string;
+  /** The cache's bound in bytes (default 4 GiB). */
+  readonly cacheMaxBytes?: number;
+}
 
 /** An open DuckDB session with the Delta port: use it, then `close()` it. */
 export class DeltaContext {
   private constructor(
     readonly session: DuckDbSession,
     readonly parquet: DuckDbParquet,
+    readonly readCache: ReadCache,
   ) {}
 
   /** Opens DuckDB with the given settings. */
-  static async open(options: DuckDbOptions = {}): Promise<DeltaContext> {
+  static async open(options: DeltaContextOptions = {}): Promise<DeltaContext> {
     const session = await DuckDbSession.open(options);
-    return new DeltaContext(session, new DuckDbParquet(session));
+    const cache = new ReadCache(
+      options.cacheDirectory ?? join(tmpdir(), "medallion-lake-cache"),
+      options.cacheMaxBytes ?? DEFAULT_READ_CACHE_BYTES,
+    );
+    return new DeltaContext(session, new DuckDbParquet(session, cache), cache);
   }
 
   /** Runs `work` with a fresh context and always closes it. */
-  static async with<T>(work: (ctx: DeltaContext) => Promise<T>, options: DuckDbOptions = {}): Promise<T> {
+  static async with<T>(
+    work: (ctx: DeltaContext) => Promise<T>,
+    options: DeltaContextOptions = {},
+  ): Promise<T> {
     const ctx = await DeltaContext.open(options);
     try {
       return await work(ctx);
@@ -46,5 +66,6 @@ export class DeltaContext {
   /** Closes DuckDB. */
   close(): void {
     this.session.close();
+    this.readCache.unpinAll();
   }
 }

@@ -11,6 +11,7 @@ import { toDeltaValue } from "./delta-values.ts";
 import { type DuckDbSession, parquetScan, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
 import { localFile, tempPath } from "./local-files.ts";
+import type { ReadCache } from "./read-cache.ts";
 
 /** Parquet compression codecs DuckDB writes. */
 export type ParquetCodec = "snappy" | "zstd" | "uncompressed";
@@ -18,11 +19,12 @@ export type ParquetCodec = "snappy" | "zstd" | "uncompressed";
 export class DuckDbParquet implements ParquetPort {
   constructor(
     private readonly session: DuckDbSession,
+    private readonly cache: ReadCache,
     private readonly codec: ParquetCodec = "snappy",
   ) {}
 
   async readRows(store: ObjectStore, key: string): Promise<Record<string, unknown>[]> {
-    const file = await localFile(store, key);
+    const file = await localFile(store, key, this.cache);
     try {
       const reader = await this.session.connection.runAndReadAll(
         `SELECT to_json(t)::VARCHAR AS j FROM ${parquetScan(file.path)} t`,
@@ -53,7 +55,7 @@ export class DuckDbParquet implements ParquetPort {
   }
 
   async readDataFile(store: ObjectStore, request: DataFileRequest): Promise<Row[]> {
-    const file = await localFile(store, request.key);
+    const file = await localFile(store, request.key, this.cache);
     try {
       const withRowNumber = request.deletedRows !== undefined;
       // Deleted rows are left out below, so a limit must leave room for every one of them.

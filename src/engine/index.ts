@@ -11,7 +11,7 @@ export {
   writeDataFiles,
 } from "./data-file-writer.ts";
 export { type DeleteMetrics, deleteRows } from "./delete-rows.ts";
-export { DeltaContext } from "./delta-context.ts";
+export { DeltaContext, type DeltaContextOptions } from "./delta-context.ts";
 export { toDeltaValue } from "./delta-values.ts";
 export { DuckDbParquet, type ParquetCodec } from "./duckdb-parquet.ts";
 export {
@@ -25,6 +25,7 @@ export { duckDbType } from "./duckdb-types.ts";
 export { type LocalFile, localFile, tempPath } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
 export { type QueryProgressTick, withQueryProgress } from "./query-progress.ts";
+export { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 export { sourceSchema } from "./source-schema.ts";
 export { createTableView, filesRelation, releaseAll } from "./table-files.ts";
 export { sqlLiteral, valuesSql } from "./values-sql.ts";

@@ -56,7 +56,7 @@ export async function optimizeTable(
   const readKeys = new Set<string>();
   await withStagingDir(async (dir) => {
     for (const files of bins) {
-      const { sql, locals } = await filesRelation(ctx.session, snapshot, store, files);
+      const { sql, locals } = await filesRelation(ctx, snapshot, store, files);
       try {
         const staged = await writeDataFiles(
           ctx.session,

@@ -11,7 +11,7 @@ import {
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import type { DeltaContext } from "./delta-context.ts";
-import { type DuckDbSession, parquetScan, sqlIdentifier, sqlString } from "./duckdb-session.ts";
+import { parquetScan, sqlIdentifier, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
 import { type LocalFile, localFile } from "./local-files.ts";
 import { sqlLiteral } from "./values-sql.ts";
@@ -21,7 +21,7 @@ import { sqlLiteral } from "./values-sql.ts";
  * The caller releases the local files afterwards.
  */
 export async function filesRelation(
-  session: DuckDbSession,
+  ctx: DeltaContext,
   snapshot: Snapshot,
   store: ObjectStore,
   files: readonly AddFile[],
@@ -29,13 +29,13 @@ export async function filesRelation(
   const locals: LocalFile[] = [];
   const parts: string[] = [];
   for (const file of files) {
-    const local = await localFile(store, dataFileKey(snapshot, file.path));
+    const local = await localFile(store, dataFileKey(snapshot, file.path), ctx.readCache);
     locals.push(local);
     const partitions = partitionRow(snapshot, file);
     const source = parquetScan(local.path);
     // Files written before a column was added lack it: such columns read as null.
     const present = new Set(
-      (await session.connection.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames(),
+      (await ctx.session.connection.runAndReadAll(`SELECT * FROM ${source} LIMIT 0`)).columnNames(),
     );
     const columns = snapshot.schema.fields.map((f) => {
       const value =
@@ -52,9 +52,9 @@ export async function filesRelation(
 /**
  * Creates (or replaces) the temporary view `name` over the snapshot's live files (the latest snapshot
  * when none is given; only `files` when given) and returns its quoted name. With `schema`, the view
- * is a regular view `schema.name` of the session's in-memory database instead of a temporary one. A table with no files gives an empty view with the
- * table's columns. Views read files in place, so the store must be local.
- * @throws Error for a remote store.
+ * is a regular view `schema.name` of the session's in-memory database instead of a temporary one.
+ * A table with no files gives an empty view with the table's columns. Views read local files in
+ * place, and the read cache's copies of remote ones (pinned while the context is open).
  */
 export async function createTableView(
   ctx: DeltaContext,
@@ -68,9 +68,6 @@ export async function createTableView(
 ): Promise<string> {
   const snap = options.snapshot ?? (await ctx.snapshot(store));
   const files = options.files ?? snap.files();
-  if (files.some((f) => store.localPath(dataFileKey(snap, f.path)) === undefined)) {
-    throw new Error(`table views read files in place; ${store.location} is not a local folder`);
-  }
   if (files.some((f) => f.deletionVector)) {
     // A view would return the deleted rows too: refuse rather than return wrong rows.
     throw new UnsupportedFeatureError(store.location, "deletionVectors (in a SQL view)", "read");
@@ -85,12 +82,14 @@ export async function createTableView(
     // One multi-file scan (parallel, columns pruned across files). The empty typed branch makes
     // every table column exist even if no file has it; union_by_name fills the gaps with NULL.
     // Partitioned tables need per-file partition literals: filesRelation below.
-    const paths = files.map((f) => sqlString(store.localPath(dataFileKey(snap, f.path)) ?? ""));
+    const paths = await mapLimit(files, 8, async (f) =>
+      sqlString((await localFile(store, dataFileKey(snap, f.path), ctx.readCache)).path),
+    );
     const scan = `read_parquet([${paths.join(", ")}], hive_partitioning = false, union_by_name = true)`;
     const columns = snap.schema.fields.map((f) => sqlIdentifier(f.name)).join(", ");
     body = `SELECT ${columns} FROM (SELECT ${empty.join(", ")} WHERE false UNION ALL BY NAME SELECT * FROM ${scan})`;
   } else {
-    body = (await filesRelation(ctx.session, snap, store, files)).sql;
+    body = (await filesRelation(ctx, snap, store, files)).sql;
   }
   if (options.schema === undefined) {
     await ctx.session.connection.run(`CREATE OR REPLACE TEMP VIEW ${sqlIdentifier(name)} AS ${body}`);
@@ -106,4 +105,19 @@ export async function createTableView(
 /** Releases local copies made by {@link filesRelation}. */
 export async function releaseAll(locals: readonly LocalFile[]): Promise<void> {
   await Promise.all(locals.map((local) => local.release()));
+}
+
+/** `work` over every item, at most `limit` at a time, results in input order. */
+async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
 }

@@ -1,4 +1,4 @@
-/** Opening DuckDB with a project's engine settings (threads, memory limit, spill folder). */
+/** Opening DuckDB with a project's engine settings (threads, memory limit, spill folder, read cache). */
 import { join } from "node:path";
 import { DeltaContext } from "../engine/index.ts";
 import type { ProjectConfig } from "../pipeline/index.ts";
@@ -12,5 +12,6 @@ export function withProjectEngine<T>(
     ...(project.engine.threads === undefined ? {} : { threads: project.engine.threads }),
     ...(project.engine.memoryLimit === undefined ? {} : { memoryLimit: project.engine.memoryLimit }),
     tempDirectory: join(project.engine.tempDirectory, "duckdb"),
+    cacheDirectory: join(project.engine.tempDirectory, "cache"),
   });
 }

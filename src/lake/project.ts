@@ -14,6 +14,7 @@ import {
   loadProject,
   type PipelineResult,
   type ProjectConfig,
+  projectTables,
   type RunRecord,
   retailProjectConfig,
   runPipeline,
@@ -21,6 +22,7 @@ import {
   ZONES,
   type Zone,
 } from "../pipeline/index.ts";
+import { compareKeys } from "../storage/index.ts";
 import { rowCount } from "./describe-table.ts";
 import { LakeUsageError } from "./errors.ts";
 import { withProjectEngine } from "./project-engine.ts";
@@ -42,7 +44,9 @@ export async function initProject(dir: string, name?: string): Promise<ProjectCo
     `${JSON.stringify(retailProjectConfig(name ?? basename(root)), null, 2)}\n`,
   );
   const project = await loadProject(root);
-  for (const zone of ZONES) await mkdir(project.zones[zone], { recursive: true });
+  for (const zone of ZONES) {
+    if (!project.zones[zone].startsWith("s3://")) await mkdir(project.zones[zone], { recursive: true });
+  }
   return project;
 }
 
@@ -85,21 +89,20 @@ export async function projectStatus(
   const project = await loadProject(projectDir);
   return withProjectEngine(project, async (ctx) => {
     const tables: TableStatus[] = [];
-    for (const zone of ["bronze", "silver", "gold"] as const) {
-      const names = await readdir(project.zones[zone]).catch(() => [] as string[]);
-      for (const table of names.sort()) {
-        const snapshot = await loadIfExists(ctx, tableStore(project, zone, table));
-        if (snapshot === undefined) continue;
-        const rows = rowCount(snapshot);
-        tables.push({
-          zone,
-          table,
-          version: snapshot.version,
-          files: snapshot.numFiles,
-          rows,
-          lastCommit: new Date(snapshot.timestamp).toISOString(),
-        });
-      }
+    const byZone = [...projectTables(project)].sort(
+      (a, b) => ZONES.indexOf(a.zone) - ZONES.indexOf(b.zone) || compareKeys(a.table, b.table),
+    );
+    for (const { zone, table } of byZone) {
+      const snapshot = await loadIfExists(ctx, tableStore(project, zone, table));
+      if (snapshot === undefined) continue;
+      tables.push({
+        zone,
+        table,
+        version: snapshot.version,
+        files: snapshot.numFiles,
+        rows: rowCount(snapshot),
+        lastCommit: new Date(snapshot.timestamp).toISOString(),
+      });
     }
     return { project, tables, lastRun: (await listRuns(ctx, project))[0] };
   });

@@ -18,11 +18,11 @@ import {
   takeCsvRejects,
   writeTable,
 } from "../engine/index.ts";
-import type { LocalStore } from "../storage/index.ts";
+import type { ObjectStore } from "../storage/index.ts";
 import { type PrepassReject, prepassCsv } from "./csv-prepass.ts";
 import { AccountingError } from "./errors.ts";
-import { listLandingFiles } from "./landing.ts";
-import { tableStore } from "./layer-tables.ts";
+import { listLandingFiles, readLandingFile } from "./landing.ts";
+import { tableStore, zoneStore } from "./layer-tables.ts";
 import type { ProjectConfig, SourceConfig } from "./project-config.ts";
 
 /** The rejects table's schema. */
@@ -48,7 +48,7 @@ export interface FileIngest {
 export function bronzeStores(
   project: ProjectConfig,
   source: SourceConfig,
-): { bronze: LocalStore; rejects: LocalStore } {
+): { bronze: ObjectStore; rejects: ObjectStore } {
   return {
     bronze: tableStore(project, "bronze", source.name),
     rejects: tableStore(project, "bronze", `${source.name}_rejects`),
@@ -73,6 +73,7 @@ export async function ingestSource(
     await loadIfExists(ctx, bronze),
     await loadIfExists(ctx, rejects),
   ];
+  const landing = zoneStore(project, "landing");
   const plan = (await listLandingFiles(project, source)).map((file) => {
     const appId = `medallion-lake/landing/${file.key}`;
     return {
@@ -93,7 +94,7 @@ export async function ingestSource(
     for (const [i, p] of todo.entries()) {
       progress(`${source.name}: reading ${p.file.key}`);
       const path = join(staging, `${i}.csv`);
-      const pre = await prepassCsv(p.file.path, path, source.columns, p.file.key);
+      const pre = await prepassCsv(readLandingFile(landing, p.file.key), path, source.columns, p.file.key);
       staged.set(p.file.key, { path, records: pre.records, rejects: [...pre.rejects] });
     }
     const pathOf = (key: string) => staged.get(key)?.path ?? "";

@@ -9,7 +9,7 @@
  * A record is one physical line: a quoted field holding a newline is rejected as unbalanced.
  */
 import { once } from "node:events";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { PipelineDataError } from "./errors.ts";
 
 /** A line the pre-pass rejected. */
@@ -57,11 +57,12 @@ const ZERO = 0x30;
 const PREFIX_ROOM = 16;
 
 /**
- * Streams `source` into `staged` (see the module comment) and returns the counts and rejects.
+ * Streams the landing file's bytes `source` into `staged` (see the module comment) and returns the
+ * counts and rejects.
  * @throws HeaderMismatchError when the header is not exactly `columns` (a BOM and spaces are ignored).
  */
 export async function prepassCsv(
-  source: string,
+  source: AsyncIterable<Uint8Array>,
   staged: string,
   columns: readonly string[],
   fileLabel: string,
@@ -105,8 +106,11 @@ export async function prepassCsv(
     return output.subarray(0, o);
   };
   try {
-    for await (const chunk of createReadStream(source, { highWaterMark: 4 * 1024 * 1024 })) {
-      const buffer = carry.length ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    for await (const bytes of source) {
+      const chunk = Buffer.isBuffer(bytes)
+        ? bytes
+        : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      const buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const ends: number[] = [];
       for (let nl = buffer.indexOf(NEWLINE); nl !== -1; nl = buffer.indexOf(NEWLINE, nl + 1)) ends.push(nl);
       carry = Buffer.from(buffer.subarray((ends.at(-1) ?? -1) + 1));

@@ -12,7 +12,7 @@ export {
   type ExpectationResult,
 } from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
-export { tableStore } from "./layer-tables.ts";
+export { storeAt, tableStore, zoneStore } from "./layer-tables.ts";
 export {
   CONFIG_FILE,
   type EngineConfig,
@@ -31,6 +31,6 @@ export { MARTS, type MartResult } from "./retail/marts.ts";
 export { SALES_EXPECTATIONS, type SalesResult } from "./retail/sales.ts";
 export { retailProjectConfig } from "./retail-project.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
-export { type PipelineResult, type RunOptions, runPipeline } from "./run-pipeline.ts";
+export { type PipelineResult, projectTables, type RunOptions, runPipeline } from "./run-pipeline.ts";
 export { BadTableReferenceError, type ResolvedSql, resolveTableReferences } from "./table-references.ts";
 export { buildUserModels, ModelError, type ModelResult } from "./user-models.ts";

@@ -1,19 +1,20 @@
 /**
- * The landing zone: raw files as they arrived, one folder per source (`landing/<source>/<file>`),
- * write-once. A file is never overwritten or deleted by the pipeline; landing the same bytes again is
+ * The landing zone (a folder or an S3 location): raw files as they arrived, one folder per source
+ * (`landing/<source>/<file>`), write-once. A file is never overwritten or deleted by the pipeline; landing the same bytes again is
  * a no-op, landing different bytes under a taken name is refused.
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
-import { LocalStore, ObjectExistsError } from "../storage/index.ts";
+import { ObjectExistsError, type ObjectStore } from "../storage/index.ts";
 import { LandingError } from "./errors.ts";
+import { zoneStore } from "./layer-tables.ts";
 import { matchesPattern, type ProjectConfig, type SourceConfig } from "./project-config.ts";
 
-/** A landing file: its key in the landing zone and its local path. */
+/** A landing file: its key in the landing zone and its size. */
 export interface LandingFile {
   readonly key: string;
-  readonly path: string;
+  readonly size: number;
 }
 
 /** What happened to one file handed to {@link landFiles}. */
@@ -42,7 +43,7 @@ export function sourceForFile(project: ProjectConfig, fileName: string): SourceC
  * @throws LandingError when a file matches no source, or a different file already has its name.
  */
 export async function landFiles(project: ProjectConfig, files: readonly string[]): Promise<LandedFile[]> {
-  const landing = new LocalStore(project.zones.landing);
+  const landing = zoneStore(project, "landing");
   const landed: LandedFile[] = [];
   for (const file of files) {
     const name = basename(file);
@@ -53,8 +54,7 @@ export async function landFiles(project: ProjectConfig, files: readonly string[]
       landed.push({ file, source: source.name, key, copied: true });
     } catch (error) {
       if (!(error instanceof ObjectExistsError)) throw error;
-      const existing = landing.localPath(key);
-      if (existing === undefined || (await sha256(existing)) !== (await sha256(file))) {
+      if ((await sha256(landing.getStream(key))) !== (await sha256(createReadStream(file)))) {
         throw new LandingError(
           `landing/${key} already exists with different content; landing is write-once: give the new file another name`,
         );
@@ -67,18 +67,29 @@ export async function landFiles(project: ProjectConfig, files: readonly string[]
 
 /** The source's files in the landing zone, in name order. */
 export async function listLandingFiles(project: ProjectConfig, source: SourceConfig): Promise<LandingFile[]> {
-  const landing = new LocalStore(project.zones.landing);
+  const landing = zoneStore(project, "landing");
   const files: LandingFile[] = [];
   for await (const meta of landing.list(`${source.name}/`)) {
     const name = meta.key.slice(source.name.length + 1);
     if (name.includes("/") || !matchesPattern(name, source.files)) continue;
-    files.push({ key: meta.key, path: landing.localPath(meta.key) ?? meta.key });
+    files.push({ key: meta.key, size: meta.size });
   }
   return files;
 }
 
-async function sha256(path: string): Promise<string> {
+async function sha256(bytes: AsyncIterable<Uint8Array>): Promise<string> {
   const hash = createHash("sha256");
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  for await (const chunk of bytes) hash.update(chunk);
   return hash.digest("hex");
+}
+
+/**
+ * The bytes of a landing file, read in large chunks from a local folder (the CSV pre-pass is
+ * faster on few large chunks) or streamed from S3.
+ */
+export function readLandingFile(landing: ObjectStore, key: string): AsyncIterable<Uint8Array> {
+  const path = landing.localPath(key);
+  return path === undefined
+    ? landing.getStream(key)
+    : createReadStream(path, { highWaterMark: 4 * 1024 * 1024 });
 }

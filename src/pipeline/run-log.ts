@@ -3,10 +3,10 @@
  * ends, successful or not, so the CLI and a dashboard can show what happened. Counts are a JSON text
  * per layer so new layers add fields, not columns.
  */
-import { join } from "node:path";
 import { field, type Row, type StructType, scanRows, struct } from "../delta/index.ts";
 import { type DeltaContext, loadIfExists, writeTable } from "../engine/index.ts";
-import { LocalStore } from "../storage/index.ts";
+import type { ObjectStore } from "../storage/index.ts";
+import { childLocation, storeAt } from "./layer-tables.ts";
 import type { ProjectConfig } from "./project-config.ts";
 
 export const RUNS_SCHEMA: StructType = struct(
@@ -30,8 +30,8 @@ export interface RunRecord {
 }
 
 /** The run log table's store. */
-export function runLogStore(project: ProjectConfig): LocalStore {
-  return new LocalStore(join(project.systemDirectory, "runs"));
+export function runLogStore(project: ProjectConfig): ObjectStore {
+  return storeAt(project, childLocation(project.systemDirectory, "runs"));
 }
 
 /** Appends a run to the log (idempotent per run id). */

@@ -6,9 +6,9 @@
 import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
 import type { ExpectationResult } from "./expectations.ts";
-import type { ProjectConfig } from "./project-config.ts";
+import type { ProjectConfig, Zone } from "./project-config.ts";
 import { buildDimension, DIMENSIONS, type DimensionResult } from "./retail/dimensions.ts";
-import { buildMarts, type MartResult } from "./retail/marts.ts";
+import { buildMarts, MARTS, type MartResult } from "./retail/marts.ts";
 import { buildSales, type SalesResult } from "./retail/sales.ts";
 import { recordRun } from "./run-log.ts";
 import { buildUserModels, type ModelResult } from "./user-models.ts";
@@ -23,6 +23,22 @@ export interface RunOptions {
    * `marts`, a user model's name, ...).
    */
   readonly select?: readonly string[];
+}
+
+/** Every table a run of this project writes, by zone, in pipeline order. */
+export function projectTables(project: ProjectConfig): Array<{ zone: Zone; table: string }> {
+  return [
+    ...project.sources.flatMap((s) =>
+      [s.name, `${s.name}_rejects`].map((table) => ({ zone: "bronze" as const, table })),
+    ),
+    ...DIMENSIONS.flatMap((d) =>
+      [d.name, `${d.name}_keys`, `${d.name}_quarantine`].map((table) => ({ zone: "silver" as const, table })),
+    ),
+    { zone: "silver", table: "sales_enriched" },
+    { zone: "silver", table: "sales_quarantine" },
+    ...MARTS.map((m) => ({ zone: "gold" as const, table: m.name })),
+    ...project.models.map((m) => ({ zone: m.zone, table: m.name })),
+  ];
 }
 
 /** Everything a run did, per layer. */

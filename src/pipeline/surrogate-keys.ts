@@ -6,7 +6,7 @@
  */
 import { field, type StructType, struct } from "../delta/index.ts";
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../engine/index.ts";
-import type { LocalStore } from "../storage/index.ts";
+import type { ObjectStore } from "../storage/index.ts";
 
 export const KEY_MAP_SCHEMA: StructType = struct(
   field("natural_key", "string", false),
@@ -19,7 +19,7 @@ export const KEY_MAP_SCHEMA: StructType = struct(
  */
 export async function assignKeys(
   ctx: DeltaContext,
-  keyMap: LocalStore,
+  keyMap: ObjectStore,
   naturalKeysSql: string,
   viewName: string,
 ): Promise<{ view: string; added: number }> {

@@ -13,7 +13,7 @@ import {
   type ProjectConfig,
   parseProject,
 } from "../../src/pipeline/index.ts";
-import type { LocalStore } from "../../src/storage/index.ts";
+import type { ObjectStore } from "../../src/storage/index.ts";
 
 const INGESTED_AT = Date.parse("2026-01-02T03:04:05Z");
 
@@ -22,7 +22,7 @@ describe("landing → bronze", () => {
   let project: ProjectConfig;
   let ctx: DeltaContext;
   const source = () => project.sources[0] ?? assert.fail("the project has a source");
-  const rows = async (store: LocalStore) => {
+  const rows = async (store: ObjectStore) => {
     const snapshot = await ctx.snapshot(store);
     const out: Row[] = [];
     for await (const row of scanRows(snapshot, store, ctx.parquet)) out.push(row);

@@ -9,7 +9,7 @@
  */
 import type { AddFile, Snapshot } from "../../delta/index.ts";
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
-import type { LocalStore } from "../../storage/index.ts";
+import type { ObjectStore } from "../../storage/index.ts";
 import { bronzeStores } from "../bronze-ingest.ts";
 import { AccountingError } from "../errors.ts";
 import {
@@ -278,7 +278,7 @@ export async function buildSales(
 /** The bronze files added after version `since` (all files when `since` is undefined). */
 async function filesAddedSince(
   ctx: DeltaContext,
-  store: LocalStore,
+  store: ObjectStore,
   latest: Snapshot,
   since: number | undefined,
 ): Promise<AddFile[]> {

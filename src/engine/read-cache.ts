@@ -1,0 +1,104 @@
+/**
+ * DuckDB computes on local files; objects in a remote store (S3) are downloaded into this cache
+ * first. An entry is keyed by the store's location, the key and the object's ETag, so a changed
+ * object is never served stale, and a file read again (the next run, another query) is not
+ * downloaded again. The cache is bounded: past `maxBytes`, the least recently used entries go, except
+ * those pinned by this process (a view created in the session may still read them).
+ */
+import { createHash, randomUUID } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import { join } from "node:path";
+import { pipeline } from "node:stream/promises";
+import type { ObjectStore } from "../storage/index.ts";
+
+/** Default bound of the cache: 4 GiB. */
+export const DEFAULT_READ_CACHE_BYTES = 4 * 1024 ** 3;
+
+/** A local cache of remote objects, one folder shared by the runs of a project. */
+export class ReadCache {
+  /** Entry file name → pin count (entries this process still reads). */
+  readonly #pins = new Map<string, number>();
+  #sizeBytes: number | undefined;
+
+  constructor(
+    readonly directory: string,
+    readonly maxBytes: number = DEFAULT_READ_CACHE_BYTES,
+  ) {}
+
+  /**
+   * The local path of the object at `key`, downloaded unless the cache holds its current version.
+   * The entry stays pinned until {@link unpin} (or {@link unpinAll}).
+   * @throws ObjectNotFoundError and the store's other errors
+   */
+  async localPath(store: ObjectStore, key: string): Promise<string> {
+    const { etag, size } = await store.head(key);
+    const name = `${createHash("sha256").update(`${store.location}\0${key}\0${etag}`).digest("hex").slice(0, 40)}.bin`;
+    const path = join(this.directory, name);
+    this.#pins.set(name, (this.#pins.get(name) ?? 0) + 1);
+    try {
+      const now = new Date();
+      await utimes(path, now, now); // a hit: now the most recently used
+      return path;
+    } catch {
+      // A miss: download next to the entry, then publish it with an atomic rename.
+    }
+    await mkdir(this.directory, { recursive: true });
+    const partial = join(this.directory, `.${randomUUID()}.partial`);
+    try {
+      await pipeline(store.getStream(key), createWriteStream(partial));
+      await rename(partial, path);
+    } catch (error) {
+      await rm(partial, { force: true });
+      this.unpin(path);
+      throw error;
+    }
+    this.#sizeBytes = (await this.#size()) + size;
+    if (this.#sizeBytes > this.maxBytes) await this.#evict();
+    return path;
+  }
+
+  /** Releases one pin of the entry at `path`. */
+  unpin(path: string): void {
+    const name = path.slice(this.directory.length + 1);
+    const count = (this.#pins.get(name) ?? 0) - 1;
+    if (count > 0) this.#pins.set(name, count);
+    else this.#pins.delete(name);
+  }
+
+  /** Releases every pin (the session that read them is closing). */
+  unpinAll(): void {
+    this.#pins.clear();
+  }
+
+  async #size(): Promise<number> {
+    if (this.#sizeBytes !== undefined) return this.#sizeBytes;
+    return (await this.#entries()).reduce((sum, e) => sum + e.size, 0);
+  }
+
+  async #entries(): Promise<Array<{ name: string; size: number; usedAt: number }>> {
+    const names = (await readdir(this.directory).catch(() => [] as string[])).filter((n) =>
+      n.endsWith(".bin"),
+    );
+    const entries = await Promise.all(
+      names.map(async (name) => {
+        const info = await stat(join(this.directory, name)).catch(() => undefined);
+        return info === undefined ? undefined : { name, size: info.size, usedAt: info.mtimeMs };
+      }),
+    );
+    return entries.filter((e) => e !== undefined);
+  }
+
+  /** Deletes least recently used, unpinned entries until the cache fits its bound. */
+  async #evict(): Promise<void> {
+    const entries = (await this.#entries()).sort((a, b) => a.usedAt - b.usedAt);
+    let size = entries.reduce((sum, e) => sum + e.size, 0);
+    for (const entry of entries) {
+      if (size <= this.maxBytes) break;
+      if (this.#pins.has(entry.name)) continue;
+      await rm(join(this.directory, entry.name), { force: true });
+      size -= entry.size;
+    }
+    this.#sizeBytes = size;
+  }
+}
