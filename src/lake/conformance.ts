@@ -2,14 +2,15 @@
  * The Delta reader conformance harness: reads every table and version of a corpus laid out like
  * `shared/delta-corpus` (see its README) and compares the rows with the expected canonical JSON
  * lines. Unreadable versions must fail with a Delta error, never return rows. Timestamp time travel is
- * checked where the corpus gives expected versions.
+ * checked where the corpus gives expected versions and the table's placement can set the commit
+ * files' modification times (a local folder can; S3 cannot).
  */
 import { cp, mkdtemp, readdir, readFile, rm, utimes } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { commitKey, DeltaError, scanRows, versionAtTimestamp } from "../delta/index.ts";
 import type { DeltaContext } from "../engine/index.ts";
-import { compareKeys, LocalStore } from "../storage/index.ts";
+import { compareKeys, LocalStore, type ObjectStore } from "../storage/index.ts";
 import { canonicalJson } from "./row-format.ts";
 
 /** The outcome of one check: a table version, or a timestamp lookup. */
@@ -38,6 +39,31 @@ interface TableMeta {
   }> | null;
 }
 
+/** Where a corpus table is checked: a private copy the checks may change, in some store. */
+export interface TablePlacement {
+  readonly store: ObjectStore;
+  /** Sets a commit file's modification time; absent where the store cannot (S3). */
+  readonly setCommitTime?: (version: number, ms: number) => Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+/** Copies the table folder `tableDir` somewhere and returns the placement. */
+export type PlaceTable = (tableDir: string) => Promise<TablePlacement>;
+
+/** The default placement: a copy in a temporary local folder. */
+export const placeLocally: PlaceTable = async (tableDir) => {
+  const copy = await mkdtemp(join(tmpdir(), "lake-conformance-"));
+  await cp(tableDir, copy, { recursive: true });
+  return {
+    store: new LocalStore(copy),
+    setCommitTime: async (version, ms) => {
+      const when = new Date(ms);
+      await utimes(join(copy, commitKey(version)), when, when);
+    },
+    cleanup: () => rm(copy, { recursive: true, force: true }),
+  };
+};
+
 /** Names of the corpus tables (folders with a meta.json), sorted. */
 export async function corpusTables(corpusDir: string): Promise<string[]> {
   const entries = await readdir(corpusDir, { withFileTypes: true });
@@ -51,19 +77,19 @@ export async function corpusTables(corpusDir: string): Promise<string[]> {
 }
 
 /**
- * Checks one corpus table on a private copy (the corpus stays untouched) and yields one result per
- * version and per timestamp lookup.
+ * Checks one corpus table on a private copy (the corpus stays untouched; `place` makes the copy) and
+ * yields one result per version and per timestamp lookup.
  */
 export async function* checkTable(
   ctx: DeltaContext,
   corpusDir: string,
   table: string,
+  place: PlaceTable = placeLocally,
 ): AsyncGenerator<ConformanceResult> {
   const meta = JSON.parse(await readFile(join(corpusDir, table, "meta.json"), "utf8")) as TableMeta;
-  const copy = await mkdtemp(join(tmpdir(), "lake-conformance-"));
+  const placement = await place(join(corpusDir, table, "table"));
+  const { store, setCommitTime } = placement;
   try {
-    await cp(join(corpusDir, table, "table"), copy, { recursive: true });
-    const store = new LocalStore(copy);
     const versions = Object.entries(meta.expected.per_version).sort((a, b) => Number(a[0]) - Number(b[0]));
     for (const [version, expectation] of versions) {
       const check = `v${version}`;
@@ -75,11 +101,8 @@ export async function* checkTable(
       }
     }
     const mtimes = meta.commit_file_mtimes_ms;
-    if (mtimes && meta.timestamp_time_travel) {
-      for (const [version, ms] of Object.entries(mtimes)) {
-        const when = new Date(ms);
-        await utimes(join(copy, commitKey(Number(version))), when, when);
-      }
+    if (mtimes && meta.timestamp_time_travel && setCommitTime) {
+      for (const [version, ms] of Object.entries(mtimes)) await setCommitTime(Number(version), ms);
       const latest = await ctx.snapshot(store);
       const earliest = Math.min(...Object.values(mtimes));
       for (const lookup of meta.timestamp_time_travel) {
@@ -104,13 +127,13 @@ export async function* checkTable(
       }
     }
   } finally {
-    await rm(copy, { recursive: true, force: true });
+    await placement.cleanup();
   }
 }
 
 async function checkVersion(
   ctx: DeltaContext,
-  store: LocalStore,
+  store: ObjectStore,
   version: number,
   expectation: VersionExpectation,
   tableDir: string,

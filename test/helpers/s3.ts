@@ -32,7 +32,7 @@ export interface TestBucket {
  * `describe` with a fresh bucket created before the suite and emptied and removed after it.
  * Skips (or, under CI, fails) when there is no S3 server.
  */
-export function describeWithS3(name: string, suite: (bucket: TestBucket) => void): void {
+export function describeWithS3(name: string, suite: (bucket: TestBucket) => void | Promise<void>): void {
   const connection = s3TestConnection();
   if (connection === undefined) {
     if (process.env.CI) {
@@ -50,14 +50,14 @@ export function describeWithS3(name: string, suite: (bucket: TestBucket) => void
   }
   const client = createS3Client(connection);
   const bucket = { client, connection, name: `lake-test-${randomUUID().slice(0, 12)}` };
-  describe(name, () => {
+  describe(name, async () => {
     before(() => client.send(new CreateBucketCommand({ Bucket: bucket.name })));
     after(async () => {
       await emptyBucket(client, bucket.name);
       await client.send(new DeleteBucketCommand({ Bucket: bucket.name }));
       client.destroy();
     });
-    suite(bucket);
+    await suite(bucket);
   });
 }
 
