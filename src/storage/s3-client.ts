@@ -9,7 +9,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 export interface S3ConnectionOptions {
   /** The region; default: the SDK's (`AWS_REGION`, the profile), else `us-east-1`. */
   readonly region?: string;
-  /** An S3-compatible server (`http://127.0.0.1:9000`); unset on AWS. */
+  /** An S3-compatible server (`http://127.0.0.1:9000`); default `AWS_ENDPOINT_URL_S3`, else AWS. */
   readonly endpoint?: string;
   /** Path-style addressing (`endpoint/bucket/key`); needed by most S3-compatible servers. */
   readonly forcePathStyle?: boolean;
@@ -23,10 +23,12 @@ export interface S3ConnectionOptions {
 
 /** A client with the given options. */
 export function createS3Client(options: S3ConnectionOptions = {}): S3Client {
+  const endpoint = options.endpoint ?? process.env.AWS_ENDPOINT_URL_S3;
   return new S3Client({
     region: options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1",
-    ...(options.endpoint === undefined ? {} : { endpoint: options.endpoint }),
-    forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
+    ...(endpoint === undefined ? {} : { endpoint }),
+    // S3-compatible servers on an address of their own rarely have per-bucket host names.
+    forcePathStyle: options.forcePathStyle ?? endpoint !== undefined,
     // The SDK's standard strategy: exponential backoff with full jitter, retry quotas, and retries
     // of throttling, 5xx, timeouts and connection resets.
     maxAttempts: options.maxAttempts ?? 5,

@@ -113,11 +113,11 @@ Options:
   });
 
   it("an unsupported URI scheme exits 2 naming the location", async () => {
-    const result = await lake("describe", "s3://bucket/table");
+    const result = await lake("describe", "gs://bucket/table");
     assert.equal(result.code, 2);
     assert.equal(
       result.stderr,
-      "lake: Unsupported location s3://bucket/table: only local folders and file:// URIs are supported so far\n",
+      "lake: Unsupported location gs://bucket/table: use a local folder, a file:// URI or an s3://bucket/prefix location\n",
     );
   });
 });
