@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   ingest: async () => (await import("./commands/ingest.ts")).ingest,
   run: async () => (await import("./commands/run.ts")).run,
   status: async () => (await import("./commands/status.ts")).status,
+  storage: async () => (await import("./commands/storage.ts")).storage,
   query: async () => (await import("./commands/query.ts")).query,
   generate: async () => (await import("./commands/generate.ts")).generate,
   demo: async () => (await import("./commands/demo.ts")).demo,

@@ -34,3 +34,16 @@ export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
 export { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
 export { type QueryResult, queryProject } from "./query.ts";
 export * from "./row-format.ts";
+export {
+  applyStorage,
+  type BucketLayout,
+  type BucketLocation,
+  type BucketReport,
+  bucketLayouts,
+  LOCAL_FOLDER_NOTE,
+  type LocationName,
+  type SettingReport,
+  type StorageLocation,
+  type StorageReport,
+  storageStatus,
+} from "./storage-commands.ts";

@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { lake } from "../helpers/cli.ts";
 
 // The dispatcher: help texts, and usage mistakes turned into exit code 2 with a message on stderr.
-const COMMANDS = ["demo", "describe", "history", "read", "vacuum", "optimize", "restore"];
+const COMMANDS = ["demo", "storage", "describe", "history", "read", "vacuum", "optimize", "restore"];
 
 describe("lake (dispatcher)", () => {
   it("lake --help lists every command with its summary and exits 0", async () => {
@@ -20,6 +20,7 @@ describe("lake (dispatcher)", () => {
         "  ingest     put files into the landing zone (write-once)",
         "  run        run the pipeline: landing → bronze → silver → gold, incrementally",
         "  status     tables, versions, row counts and freshness of a project",
+        "  storage    create the zones' S3 buckets and keep their settings (versioning, lifecycle, ...)",
         "  query      SQL over the project's tables, with time travel (table@v3, table@2024-05-01T12:00:00Z)",
         "  generate   write the synthetic retail dataset (CSV with planted dirt) and its manifest",
         "  demo       generate retail data and run the whole pipeline on it",
