@@ -31,7 +31,11 @@ try {
   const result = spawnSync(
     process.execPath,
     ["--import", "tsx", "--test", "--test-concurrency=2", ...process.argv.slice(2), ...files],
-    { stdio: "inherit", env: { ...process.env, ...server?.env } },
+    {
+      stdio: "inherit",
+      // The SDK's Node 22 notice would repeat in every test file's output (the SDK is pinned for Node 20).
+      env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...process.env, ...server?.env },
+    },
   );
   status = result.status ?? 1;
 } finally {
