@@ -3,7 +3,9 @@
  * first. An entry is keyed by the store's location, the key and the object's ETag, so a changed
  * object is never served stale, and a file read again (the next run, another query) is not
  * downloaded again. The cache is bounded: past `maxBytes`, the least recently used entries go, except
- * those pinned by this process (a view created in the session may still read them).
+ * those pinned by this process (a view created in the session may still read them). The objects
+ * it serves are Delta data and checkpoint files, which are never rewritten under the same key, so
+ * within one session the ETag of a key is looked up once.
  */
 import { createHash, randomUUID } from "node:crypto";
 import { createWriteStream } from "node:fs";
@@ -19,6 +21,8 @@ export const DEFAULT_READ_CACHE_BYTES = 4 * 1024 ** 3;
 export class ReadCache {
   /** Entry file name → pin count (entries this process still reads). */
   readonly #pins = new Map<string, number>();
+  /** `location\0key` → what a HEAD said, for this session. */
+  readonly #heads = new Map<string, { etag: string; size: number }>();
   #sizeBytes: number | undefined;
 
   constructor(
@@ -32,8 +36,10 @@ export class ReadCache {
    * @throws ObjectNotFoundError and the store's other errors
    */
   async localPath(store: ObjectStore, key: string): Promise<string> {
-    const { etag, size } = await store.head(key);
-    const name = `${createHash("sha256").update(`${store.location}\0${key}\0${etag}`).digest("hex").slice(0, 40)}.bin`;
+    const id = `${store.location}\0${key}`;
+    const { etag, size } = this.#heads.get(id) ?? (await store.head(key));
+    this.#heads.set(id, { etag, size });
+    const name = `${createHash("sha256").update(`${id}\0${etag}`).digest("hex").slice(0, 40)}.bin`;
     const path = join(this.directory, name);
     this.#pins.set(name, (this.#pins.get(name) ?? 0) + 1);
     try {

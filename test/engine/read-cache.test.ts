@@ -10,6 +10,11 @@ import { MemoryStore, ObjectNotFoundError } from "../../src/storage/index.ts";
 /** A store without local paths (like S3) that counts the downloads. */
 class CountingStore extends MemoryStore {
   downloads = 0;
+  heads = 0;
+  override head(key: string) {
+    this.heads++;
+    return super.head(key);
+  }
   override getStream(key: string): AsyncIterable<Uint8Array> {
     this.downloads++;
     return super.getStream(key);
@@ -24,17 +29,19 @@ describe("ReadCache", () => {
   after(() => rm(dir, { recursive: true, force: true }));
   const text = (s: string) => new TextEncoder().encode(s);
 
-  it("downloads an object once and serves the copy while its ETag is unchanged", async () => {
+  it("downloads an object once, and a later session downloads it again only when its ETag changed", async () => {
     const store = new CountingStore({ name: "once" });
     const cache = new ReadCache(join(dir, "once"));
     await store.put("a.parquet", text("first"));
     const first = await cache.localPath(store, "a.parquet");
     const again = await cache.localPath(store, "a.parquet");
     assert.equal(again, first);
-    assert.equal(store.downloads, 1);
+    assert.deepEqual([store.downloads, store.heads], [1, 1], "one download and one HEAD per session");
     assert.equal(await readFile(first, "utf8"), "first");
+    assert.equal(await new ReadCache(join(dir, "once")).localPath(store, "a.parquet"), first);
+    assert.equal(store.downloads, 1, "the next session reuses the copy");
     await store.put("a.parquet", text("second"));
-    const changed = await cache.localPath(store, "a.parquet");
+    const changed = await new ReadCache(join(dir, "once")).localPath(store, "a.parquet");
     assert.notEqual(changed, first);
     assert.equal(await readFile(changed, "utf8"), "second");
     assert.equal(store.downloads, 2);
