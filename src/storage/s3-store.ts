@@ -7,6 +7,7 @@
  * retries throttling, 5xx and network errors with backoff and jitter (see `s3-client.ts`).
  */
 
+import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
@@ -183,8 +184,12 @@ export class S3Store implements ObjectStore {
   }
 
   /**
-   * A multipart upload when the stream is larger than one part (visible only once completed), else
-   * one PutObject. With `ifNoneMatch` the body is collected and put conditionally (commits are small).
+   * A body that fits in one part is one PutObject (see {@link put}); a larger one is a multipart
+   * upload, visible only once completed, conditional with `ifNoneMatch` (If-None-Match on the
+   * completion, which S3 enforces atomically; some compatible servers, Ceph 16 among them, ignore it
+   * there, so the key is also checked before the upload starts). A retried completion refused with
+   * 412 is recognised as ours by its multipart ETag, computed here from the parts' MD5s. Delta
+   * commits are small, so they always take the single-PutObject path.
    * @throws ObjectExistsError, InvalidKeyError, S3RequestError, and the stream's own error
    */
   async putStream(
@@ -193,11 +198,20 @@ export class S3Store implements ObjectStore {
     options: PutOptions = {},
   ): Promise<ObjectMeta> {
     validateKey(key);
-    if (options.ifNoneMatch) return this.put(key, await collect(body), options);
+    const chunks = body[Symbol.asyncIterator]();
+    const { head, done } = await readUpTo(chunks, this.#partSize);
+    if (done) return this.put(key, head, options);
+    if (options.ifNoneMatch && (await this.#exists(key))) throw new ObjectExistsError(this.location, key);
+    const etag = new MultipartEtag(this.#partSize);
     let bodyError: unknown;
-    const guarded = async function* () {
+    const rest = async function* () {
       try {
-        yield* body;
+        etag.update(head);
+        yield head;
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+          etag.update(next.value);
+          yield next.value;
+        }
       } catch (error) {
         bodyError = error;
         throw error;
@@ -208,7 +222,8 @@ export class S3Store implements ObjectStore {
       params: {
         Bucket: this.#bucket,
         Key: this.#root + key,
-        Body: Readable.from(guarded(), { objectMode: false }),
+        Body: Readable.from(rest(), { objectMode: false }),
+        ...(options.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
       },
       partSize: this.#partSize,
       queueSize: 2,
@@ -219,8 +234,14 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       // The caller's stream failed: its own error, not a storage one (the upload was aborted).
       if (bodyError !== undefined) throw bodyError;
-      throw this.#failure("Upload", key, error);
+      const failure = this.#failure("Upload", key, error);
+      if (failure instanceof ObjectExistsError) {
+        const meta = await this.head(key).catch(() => undefined);
+        if (meta?.etag === etag.value() && meta.size === etag.size) return meta;
+      }
+      throw failure;
     }
+    // The completion's reply may carry no ETag (Ceph); head is the single source of the meta.
     return this.head(key);
   }
 
@@ -258,6 +279,16 @@ export class S3Store implements ObjectStore {
       );
     } catch (error) {
       throw this.#failure("GetObject", key, error);
+    }
+  }
+
+  async #exists(key: string): Promise<boolean> {
+    try {
+      await this.head(key);
+      return true;
+    } catch (error) {
+      if (error instanceof ObjectNotFoundError) return false;
+      throw error;
     }
   }
 
@@ -303,8 +334,55 @@ function toMillis(date: Date | undefined): number {
   return date === undefined ? 0 : Math.floor(date.getTime() / 1000) * 1000;
 }
 
-async function collect(body: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of body) chunks.push(chunk);
-  return Buffer.concat(chunks);
+/** Reads from `chunks` until `limit` bytes are buffered or the stream ends. */
+async function readUpTo(
+  chunks: AsyncIterator<Uint8Array>,
+  limit: number,
+): Promise<{ head: Buffer; done: boolean }> {
+  const buffered: Uint8Array[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await chunks.next();
+    if (next.done) return { head: Buffer.concat(buffered), done: true };
+    buffered.push(next.value);
+    size += next.value.byteLength;
+  }
+  return { head: Buffer.concat(buffered), done: false };
+}
+
+/**
+ * The ETag S3 gives an object uploaded in parts of `partSize` bytes: the MD5 of the parts' MD5s,
+ * then `-<parts>` (for objects not encrypted with KMS).
+ */
+export class MultipartEtag {
+  readonly #partDigests: Buffer[] = [];
+  #part = createHash("md5");
+  #partBytes = 0;
+  size = 0;
+
+  constructor(readonly partSize: number) {}
+
+  update(bytes: Uint8Array): void {
+    let offset = 0;
+    while (offset < bytes.byteLength) {
+      const take = Math.min(this.partSize - this.#partBytes, bytes.byteLength - offset);
+      this.#part.update(bytes.subarray(offset, offset + take));
+      this.#partBytes += take;
+      this.size += take;
+      offset += take;
+      if (this.#partBytes === this.partSize) this.#finishPart();
+    }
+  }
+
+  value(): string {
+    const digests =
+      this.#partBytes > 0 ? [...this.#partDigests, this.#part.copy().digest()] : this.#partDigests;
+    return `"${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-${digests.length}"`;
+  }
+
+  #finishPart(): void {
+    this.#partDigests.push(this.#part.digest());
+    this.#part = createHash("md5");
+    this.#partBytes = 0;
+  }
 }

@@ -10,6 +10,7 @@ import {
   S3Store,
   StorageError,
 } from "../../src/storage/index.ts";
+import { MultipartEtag } from "../../src/storage/s3-store.ts";
 import { describeWithS3, emptyBucket } from "../helpers/s3.ts";
 import { describeObjectStoreContract } from "./object-store-contract.ts";
 import { bytes, chunked, listKeys, patternBytes, readStream } from "./object-store-helpers.ts";
@@ -45,7 +46,15 @@ describeWithS3("S3Store", (bucket) => {
     const body = patternBytes(12 * 1024 * 1024 + 7, 3);
     const meta = await store.putStream("big.parquet", chunked(body, 1_000_003));
     assert.equal(meta.size, body.byteLength);
-    assert.match(meta.etag, /-3"$/, "a multipart ETag names its 3 parts");
+    const expected = new MultipartEtag(5 * 1024 * 1024);
+    expected.update(body);
+    assert.equal(meta.etag, expected.value(), "the server's multipart ETag, as the store computes it");
+    assert.match(meta.etag, /-3"$/);
+    await assert.rejects(
+      store.putStream("big.parquet", chunked(patternBytes(11 * 1024 * 1024, 4)), { ifNoneMatch: true }),
+      ObjectExistsError,
+    );
+    assert.equal((await store.head("big.parquet")).etag, meta.etag, "the original is untouched");
     assert.deepEqual(await readStream(store.getStream("big.parquet")), Buffer.from(body));
     assert.deepEqual(
       await store.getRange("big.parquet", 5 * 1024 * 1024 - 2, 5 * 1024 * 1024 + 2),
@@ -80,6 +89,34 @@ describeWithS3("S3Store", (bucket) => {
       store.put("_delta_log/00000000000000000000.json", bytes("theirs"), { ifNoneMatch: true }),
       ObjectExistsError,
     );
+    client.destroy();
+  });
+
+  it("recognises a conditional multipart upload whose lost completion reply was retried as its own", async () => {
+    const client = createS3Client(bucket.connection);
+    let dropped = 0;
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const result = await next(args);
+        const request = args.request as { method?: string; query?: Record<string, unknown> };
+        if (request.method === "POST" && request.query?.uploadId !== undefined && dropped++ === 0) {
+          throw Object.assign(new Error("socket hang up"), { name: "TimeoutError", code: "ECONNRESET" });
+        }
+        return result;
+      },
+      { step: "deserialize", name: "loseFirstCompletionReply" },
+    );
+    const store = new S3Store({
+      client,
+      bucket: bucket.name,
+      prefix: "lost-completion",
+      partSizeBytes: 5 * 1024 * 1024,
+    });
+    const body = patternBytes(11 * 1024 * 1024, 7);
+    const meta = await store.putStream("part-0.parquet", chunked(body, 700_001), { ifNoneMatch: true });
+    assert.ok(dropped >= 1, "the completion reply was dropped");
+    assert.equal(meta.size, body.byteLength);
+    assert.deepEqual(await store.get("part-0.parquet"), body);
     client.destroy();
   });
 

@@ -216,6 +216,8 @@ export async function buildSales(
       { sql: quarantineSql },
       { txn, ...rewrite },
     );
+    // Its memory is better spent on the partitioned write below (10M rows: ~400 MB of peak RSS).
+    await run("DROP TABLE sales_status");
     const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
         coalesce(customer_key, -1) AS customer_key, coalesce(product_key, -1) AS product_key, coalesce(location_key, -1) AS location_key,
         customer_id, product_id, location_id, quantity, unit_price, discount_pct,
