@@ -3,7 +3,9 @@
  * first. An entry is keyed by the store's location, the key and the object's ETag, so a changed
  * object is never served stale, and a file read again (the next run, another query) is not
  * downloaded again. The cache is bounded: past `maxBytes`, the least recently used entries go, except
- * those pinned by this process (a view created in the session may still read them). The objects
+ * those pinned by this process (a view created in the session may still read them) and those used
+ * in the last `keepRecentMs` (another process sharing the folder may be reading them; the cache
+ * can then exceed its bound for a while). The objects
  * it serves are Delta data and checkpoint files, which are never rewritten under the same key, so
  * within one session the ETag of a key is looked up once.
  */
@@ -28,6 +30,7 @@ export class ReadCache {
   constructor(
     readonly directory: string,
     readonly maxBytes: number = DEFAULT_READ_CACHE_BYTES,
+    readonly keepRecentMs: number = 15 * 60_000,
   ) {}
 
   /**
@@ -99,8 +102,9 @@ export class ReadCache {
   async #evict(): Promise<void> {
     const entries = (await this.#entries()).sort((a, b) => a.usedAt - b.usedAt);
     let size = entries.reduce((sum, e) => sum + e.size, 0);
+    const recent = Date.now() - this.keepRecentMs;
     for (const entry of entries) {
-      if (size <= this.maxBytes) break;
+      if (size <= this.maxBytes || entry.usedAt > recent) break;
       if (this.#pins.has(entry.name)) continue;
       await rm(join(this.directory, entry.name), { force: true });
       size -= entry.size;

@@ -59,7 +59,7 @@ describe("ReadCache", () => {
 
   it("evicts the least recently used unpinned copies past its bound, never a pinned one", async () => {
     const store = new CountingStore({ name: "bounded" });
-    const cache = new ReadCache(join(dir, "bounded"), 25);
+    const cache = new ReadCache(join(dir, "bounded"), 25, 0);
     for (const key of ["a", "b", "c"]) await store.put(key, text(key.repeat(10)));
     const a = await cache.localPath(store, "a");
     const b = await cache.localPath(store, "b");
@@ -72,6 +72,16 @@ describe("ReadCache", () => {
     await cache.localPath(store, "d"); // a and c are unpinned now: the older one, a, goes
     assert.equal(existsSync(a), false);
     assert.equal((await readdir(join(dir, "bounded"))).filter((n) => n.endsWith(".bin")).length, 2);
+  });
+
+  it("keeps copies used recently (another process may be reading them) even past its bound", async () => {
+    const store = new MemoryStore({ name: "shared" });
+    const cache = new ReadCache(join(dir, "shared"), 15);
+    for (const key of ["a", "b"]) await store.put(key, text(key.repeat(10)));
+    const a = await cache.localPath(store, "a");
+    cache.unpin(a);
+    const b = await cache.localPath(store, "b");
+    assert.deepEqual([existsSync(a), existsSync(b)], [true, true]);
   });
 
   it("passes a missing object's error through and leaves nothing behind", async () => {
