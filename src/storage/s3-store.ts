@@ -161,26 +161,35 @@ export class S3Store implements ObjectStore {
    */
   async put(key: string, body: Uint8Array, options: PutOptions = {}): Promise<ObjectMeta> {
     validateKey(key);
-    try {
-      await this.#client.send(
-        new PutObjectCommand({
-          Bucket: this.#bucket,
-          Key: this.#root + key,
-          Body: body,
-          ...(options.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
-        }),
-      );
-    } catch (error) {
-      const failure = this.#failure("PutObject", key, error);
-      // A retried conditional put may be refused because its own first attempt succeeded (the reply
-      // was lost): the object then holds exactly our bytes, and the put is ours.
-      if (failure instanceof ObjectExistsError && attempts(error) > 1 && (await this.#holds(key, body))) {
+    for (let conflicts = 0; ; conflicts++) {
+      try {
+        await this.#client.send(
+          new PutObjectCommand({
+            Bucket: this.#bucket,
+            Key: this.#root + key,
+            Body: body,
+            ...(options.ifNoneMatch ? { IfNoneMatch: "*" } : {}),
+          }),
+        );
+        // Put replies carry no size or modification time; head is the single source of the meta.
         return this.head(key);
+      } catch (error) {
+        // S3 answers 409 ConditionalRequestConflict while another conditional write of the key is in
+        // flight: nothing was written, and the answer to a retry (200 or 412) decides the race.
+        if (isConditionalConflict(error) && conflicts < CONFLICT_RETRIES) {
+          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** conflicts * (0.5 + Math.random())));
+          continue;
+        }
+        const failure = this.#failure("PutObject", key, error);
+        // A retried conditional put may be refused because its own earlier attempt succeeded (the
+        // reply was lost): the object then holds exactly our bytes, and the put is ours.
+        const retried = attempts(error) > 1 || conflicts > 0;
+        if (failure instanceof ObjectExistsError && retried && (await this.#holds(key, body))) {
+          return this.head(key);
+        }
+        throw failure;
       }
-      throw failure;
     }
-    // Put replies carry no size or modification time; head is the single source of the meta.
-    return this.head(key);
   }
 
   /**
@@ -315,6 +324,13 @@ export class S3Store implements ObjectStore {
     const detail = code === "NoSuchBucket" ? "NoSuchBucket: the bucket does not exist" : describe(error);
     return new S3RequestError(operation, `${this.location}/${key}`, status, detail, { cause: error });
   }
+}
+
+/** How often a conditional put is retried after 409 ConditionalRequestConflict. */
+const CONFLICT_RETRIES = 5;
+
+function isConditionalConflict(error: unknown): boolean {
+  return error instanceof Error && error.name === "ConditionalRequestConflict";
 }
 
 /** How many attempts the SDK made for the failed request (1 when unknown). */

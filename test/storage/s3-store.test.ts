@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
 import { it } from "node:test";
 import { S3Client } from "@aws-sdk/client-s3";
 import {
@@ -89,6 +90,40 @@ describeWithS3("S3Store", (bucket) => {
       store.put("_delta_log/00000000000000000000.json", bytes("theirs"), { ifNoneMatch: true }),
       ObjectExistsError,
     );
+    client.destroy();
+  });
+
+  it("retries a conditional put that S3 answered with 409 ConditionalRequestConflict", async () => {
+    const client = createS3Client(bucket.connection);
+    let conflicts = 0;
+    // S3 sends 409 while another conditional write of the key is in flight (the test server never
+    // does): the first conditional PUT gets that answer instead of reaching the server.
+    client.middlewareStack.add(
+      (next) => async (args) => {
+        const request = args.request as { method?: string; headers?: Record<string, string> };
+        if (request.method === "PUT" && request.headers?.["if-none-match"] === "*" && conflicts++ === 0) {
+          const xml =
+            "<Error><Code>ConditionalRequestConflict</Code><Message>A conflicting operation is in progress</Message></Error>";
+          return {
+            response: {
+              statusCode: 409,
+              headers: { "content-type": "application/xml" },
+              body: Readable.from([Buffer.from(xml)]),
+            },
+            output: undefined,
+          } as never;
+        }
+        return next(args);
+      },
+      { step: "deserialize", name: "conflictOnce" },
+    );
+    const store = new S3Store({ client, bucket: bucket.name, prefix: "conflict" });
+    const meta = await store.put("_delta_log/00000000000000000000.json", bytes("ours"), {
+      ifNoneMatch: true,
+    });
+    assert.equal(conflicts, 2, "the conflict was answered, then the put retried");
+    assert.equal(meta.size, 4);
+    assert.deepEqual(await store.get("_delta_log/00000000000000000000.json"), bytes("ours"));
     client.destroy();
   });
 
