@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { ObjectExistsError, type ObjectStore } from "../storage/index.ts";
 import type { Action, AddFile, CommitInfo, PartitionValues, RemoveFile, Txn } from "./actions.ts";
 import { writeCheckpoint } from "./checkpoint-writer.ts";
-import { CommitConflictError, CommitRetriesExhaustedError, DeltaError } from "./errors.ts";
+import { CommitConflictError, CommitRetriesExhaustedError } from "./errors.ts";
 import { commitKey } from "./log-path.ts";
 import { fileKey } from "./log-replay.ts";
 import { listLog } from "./log-segment.ts";
@@ -102,7 +102,13 @@ export async function commit(
     };
     const body = serializeCommit([{ commitInfo: info }, ...request.actions]);
     try {
-      await store.put(commitKey(version), body, { ifNoneMatch: true });
+      try {
+        await store.put(commitKey(version), body, { ifNoneMatch: true });
+      } catch (error) {
+        // The put failed after the object may have been written (its reply lost, every retry cut
+        // off, or a later step of the put failing): if the log holds our commit, it stands.
+        if (error instanceof ObjectExistsError || !(await holdsCommit(store, version, txnId))) throw error;
+      }
       const committed = () =>
         version === (readVersion ?? -1) + 1 && read !== undefined
           ? Promise.resolve(
@@ -216,9 +222,20 @@ async function maybeCheckpoint(
   try {
     await writeCheckpoint(store, parquet, await snapshot(), now);
     return true;
-  } catch (error) {
-    // The commit stands without its checkpoint; readers replay the JSON commits instead.
-    if (error instanceof DeltaError) return false;
-    throw error;
+  } catch {
+    // The commit stands without its checkpoint (a storage fault, or a state we cannot checkpoint);
+    // readers replay the JSON commits instead, and the next interval tries again.
+    return false;
+  }
+}
+
+/** Whether commit `version` exists and is the one with this `txnId`; false when it cannot be read. */
+async function holdsCommit(store: ObjectStore, version: number, txnId: string): Promise<boolean> {
+  try {
+    const key = commitKey(version);
+    const actions = parseCommit(store.location, key, new TextDecoder().decode(await store.get(key)));
+    return actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId);
+  } catch {
+    return false;
   }
 }

@@ -3,7 +3,7 @@
  * for objects in remote stores, and snapshot loading by version or timestamp. Every table operation
  * of the engine takes one.
  */
-import { tmpdir } from "node:os";
+import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { Snapshot, versionAtTimestamp } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
@@ -13,7 +13,7 @@ import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 
 /** Settings of a context: DuckDB's, and the read cache's. */
 export interface DeltaContextOptions extends DuckDbOptions {
-  /** Where remote objects are cached (default: a folder in the OS temp dir). */
+  /** Where remote objects are cached (default: a folder of this user's in the OS temp dir). */
   readonly cacheDirectory?: string;
   /** The cache's bound in bytes (default 4 GiB). */
   readonly cacheMaxBytes?: number;
@@ -31,7 +31,8 @@ export class DeltaContext {
   static async open(options: DeltaContextOptions = {}): Promise<DeltaContext> {
     const session = await DuckDbSession.open(options);
     const cache = new ReadCache(
-      options.cacheDirectory ?? join(tmpdir(), "medallion-lake-cache"),
+      // Per user: cached objects may be private data, and another user's folder is not writable.
+      options.cacheDirectory ?? join(tmpdir(), `medallion-lake-cache-${userInfo().uid}`),
       options.cacheMaxBytes ?? DEFAULT_READ_CACHE_BYTES,
     );
     return new DeltaContext(session, new DuckDbParquet(session, cache), cache);

@@ -52,7 +52,7 @@ export class ReadCache {
     } catch {
       // A miss: download next to the entry, then publish it with an atomic rename.
     }
-    await mkdir(this.directory, { recursive: true });
+    await mkdir(this.directory, { recursive: true, mode: 0o700 });
     const partial = join(this.directory, `.${randomUUID()}.partial`);
     try {
       await pipeline(store.getStream(key), createWriteStream(partial));
@@ -62,7 +62,8 @@ export class ReadCache {
       this.unpin(path);
       throw error;
     }
-    this.#sizeBytes = (await this.#size()) + size;
+    // The first scan of the folder already sees the new entry.
+    this.#sizeBytes = this.#sizeBytes === undefined ? await this.#size() : this.#sizeBytes + size;
     if (this.#sizeBytes > this.maxBytes) await this.#evict();
     return path;
   }
@@ -81,7 +82,6 @@ export class ReadCache {
   }
 
   async #size(): Promise<number> {
-    if (this.#sizeBytes !== undefined) return this.#sizeBytes;
     return (await this.#entries()).reduce((sum, e) => sum + e.size, 0);
   }
 

@@ -17,8 +17,11 @@ export interface S3ConnectionOptions {
   readonly maxAttempts?: number;
   /** Time to open a connection, ms (default 5,000). */
   readonly connectionTimeoutMs?: number;
-  /** Time a request may wait for the server without receiving anything, ms (default 60,000). */
-  readonly requestTimeoutMs?: number;
+  /**
+   * Time a connection may stay idle (no byte sent or received) before the request fails and is
+   * retried, ms (default 60,000). There is no bound on a whole request: large transfers take long.
+   */
+  readonly idleTimeoutMs?: number;
 }
 
 /** A client with the given options. */
@@ -35,7 +38,8 @@ export function createS3Client(options: S3ConnectionOptions = {}): S3Client {
     retryMode: "standard",
     requestHandler: {
       connectionTimeout: options.connectionTimeoutMs ?? 5_000,
-      requestTimeout: options.requestTimeoutMs ?? 60_000,
+      // The socket idle timeout is what ends a stalled reply (the handler's requestTimeout only logs).
+      socketTimeout: options.idleTimeoutMs ?? 60_000,
     },
     // Checksums only where S3 requires them: S3-compatible servers (Ceph before 18) refuse the
     // SDK's default aws-chunked uploads with 411 MissingContentLength.

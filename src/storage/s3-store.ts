@@ -83,8 +83,7 @@ export class S3Store implements ObjectStore {
 
   /** @throws ObjectNotFoundError, InvalidKeyError, S3RequestError */
   async get(key: string): Promise<Uint8Array> {
-    const output = await this.#getObject(key);
-    return (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+    return this.#readBody("GetObject", key, () => this.#getObject(key));
   }
 
   /** Clamped as `clampRange` says. @throws ObjectNotFoundError, InvalidKeyError, RangeError, S3RequestError */
@@ -97,8 +96,7 @@ export class S3Store implements ObjectStore {
     }
     try {
       const last = end === Number.POSITIVE_INFINITY ? "" : String(end - 1);
-      const output = await this.#getObject(key, `bytes=${start}-${last}`);
-      return (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      return await this.#readBody("GetObject", key, () => this.#getObject(key, `bytes=${start}-${last}`));
     } catch (error) {
       // 416: the range starts at or past the end of an existing object.
       if (error instanceof S3RequestError && error.status === 416) return new Uint8Array(0);
@@ -210,7 +208,10 @@ export class S3Store implements ObjectStore {
     const chunks = body[Symbol.asyncIterator]();
     const { head, done } = await readUpTo(chunks, this.#partSize);
     if (done) return this.put(key, head, options);
-    if (options.ifNoneMatch && (await this.#exists(key))) throw new ObjectExistsError(this.location, key);
+    if (options.ifNoneMatch && (await this.#exists(key))) {
+      await chunks.return?.(); // release the caller's stream (an open file)
+      throw new ObjectExistsError(this.location, key);
+    }
     const etag = new MultipartEtag(this.#partSize);
     let bodyError: unknown;
     const rest = async function* () {
@@ -243,6 +244,7 @@ export class S3Store implements ObjectStore {
     } catch (error) {
       // The caller's stream failed: its own error, not a storage one (the upload was aborted).
       if (bodyError !== undefined) throw bodyError;
+      await chunks.return?.();
       const failure = this.#failure("Upload", key, error);
       if (failure instanceof ObjectExistsError) {
         const meta = await this.head(key).catch(() => undefined);
@@ -257,7 +259,12 @@ export class S3Store implements ObjectStore {
   /** @throws ObjectNotFoundError (when reading starts), InvalidKeyError, S3RequestError */
   async *getStream(key: string): AsyncIterable<Uint8Array> {
     const output = await this.#getObject(key);
-    for await (const chunk of output.Body as AsyncIterable<Uint8Array>) yield chunk;
+    try {
+      for await (const chunk of output.Body as AsyncIterable<Uint8Array>) yield chunk;
+    } catch (error) {
+      // The connection broke mid-body (the SDK retries only until the headers arrive).
+      throw this.#failure("GetObject (reading the body)", key, error);
+    }
   }
 
   /** @throws InvalidKeyError, S3RequestError */
@@ -274,6 +281,25 @@ export class S3Store implements ObjectStore {
   localPath(key: string): string | undefined {
     validateKey(key);
     return undefined;
+  }
+
+  /**
+   * A whole body; a transfer that breaks after the headers is requested again (a few times), since
+   * the SDK's retries end once a reply has started.
+   */
+  async #readBody(
+    operation: string,
+    key: string,
+    request: () => Promise<GetObjectCommandOutput>,
+  ): Promise<Uint8Array> {
+    for (let attempt = 1; ; attempt++) {
+      const output = await request();
+      try {
+        return await (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
+      } catch (error) {
+        if (attempt >= BODY_ATTEMPTS) throw this.#failure(`${operation} (reading the body)`, key, error);
+      }
+    }
   }
 
   async #getObject(key: string, range?: string): Promise<GetObjectCommandOutput> {
@@ -315,7 +341,9 @@ export class S3Store implements ObjectStore {
     if (error instanceof StorageError) return error;
     const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
     const code = error instanceof Error ? error.name : String(error);
-    if (code === "NoSuchKey" || code === "NotFound" || (status === 404 && code !== "NoSuchBucket")) {
+    // Only a missing key is "not found"; a missing bucket or upload is a request error. (HEAD has no
+    // body, so a HEAD in a missing bucket also says NotFound; listing and GET tell them apart.)
+    if (code === "NoSuchKey" || code === "NotFound") {
       return new ObjectNotFoundError(this.location, key, { cause: error });
     }
     if (status === 412 || code === "PreconditionFailed") {
@@ -325,6 +353,9 @@ export class S3Store implements ObjectStore {
     return new S3RequestError(operation, `${this.location}/${key}`, status, detail, { cause: error });
   }
 }
+
+/** Attempts at reading a whole body whose transfer breaks after the reply started. */
+const BODY_ATTEMPTS = 3;
 
 /** How often a conditional put is retried after 409 ConditionalRequestConflict. */
 const CONFLICT_RETRIES = 5;

@@ -18,6 +18,7 @@ import {
   ObjectExistsError,
   type ObjectStore,
   type PutOptions,
+  StorageError,
 } from "../../src/storage/index.ts";
 
 /** Commits here never checkpoint or read Parquet. */
@@ -51,7 +52,9 @@ function withPut(store: ObjectStore, put: ObjectStore["put"]): ObjectStore {
   };
 }
 
-async function newTable(): Promise<{ store: MemoryStore; read: Snapshot }> {
+async function newTable(
+  configuration: Record<string, string> = {},
+): Promise<{ store: MemoryStore; read: Snapshot }> {
   const store = new MemoryStore({ name: "txn-test" });
   const schema = serializeSchema(struct(field("id", "long"), field("p", "string")));
   await commit(
@@ -69,7 +72,7 @@ async function newTable(): Promise<{ store: MemoryStore; read: Snapshot }> {
             format: { provider: "parquet", options: {} },
             schemaString: schema,
             partitionColumns: ["p"],
-            configuration: {},
+            configuration,
           },
         },
         { add: add("p=a/f0.parquet") },
@@ -199,6 +202,38 @@ describe("commit", () => {
     );
     const actions = parseActions(new TextDecoder().decode(await store.get(commitKey(1))));
     assert.equal(actions.filter((a) => "add" in a).length, 1);
+  });
+
+  it("keeps a commit whose put failed after writing it, and reports a put that wrote nothing", async () => {
+    const { store, read } = await newTable();
+    const lostReply = withPut(store, async (key: string, body: Uint8Array, opts?: PutOptions) => {
+      await store.put(key, body, opts);
+      throw new StorageError("S3 PutObject failed: TimeoutError (the reply never came)");
+    });
+    const result = await commit(lostReply, noParquet, read, append("p=a/f1.parquet"), options);
+    assert.equal(result.version, 1);
+    const broken = withPut(store, async () => {
+      throw new StorageError("S3 PutObject failed: ECONNREFUSED");
+    });
+    await assert.rejects(
+      commit(broken, noParquet, await Snapshot.load(store, noParquet), append("p=a/f2.parquet"), options),
+      { message: "S3 PutObject failed: ECONNREFUSED" },
+    );
+    assert.equal(await store.head(commitKey(2)).catch(() => "absent"), "absent");
+  });
+
+  it("commits even when writing the checkpoint fails", async () => {
+    const { store, read } = await newTable({ "delta.checkpointInterval": "1" });
+    const failingCheckpoints: ParquetPort = {
+      ...noParquet,
+      writeRows: () => Promise.reject(new StorageError("disk full")),
+    };
+    const result = await commit(store, failingCheckpoints, read, append("p=a/f1.parquet"), {
+      ...options,
+      checkpoint: true,
+    });
+    assert.deepEqual([result.version, result.checkpointed], [1, false]);
+    assert.equal((await Snapshot.load(store, noParquet)).version, 1);
   });
 
   it("builds the next snapshot in memory exactly as loading it from the log does", async () => {

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { Readable } from "node:stream";
 import { it } from "node:test";
 import { S3Client } from "@aws-sdk/client-s3";
@@ -185,6 +187,34 @@ describeWithS3("S3Store", (bucket) => {
     });
     client.destroy();
   });
+});
+
+it("fails a request to a server that accepts the connection and never answers, after its retries", async () => {
+  const sockets: Socket[] = [];
+  const silent = createServer((socket) => sockets.push(socket)).listen(0, "127.0.0.1");
+  await once(silent, "listening");
+  const env = { ...process.env };
+  // Signing needs some credentials; this server never looks at them.
+  process.env.AWS_ACCESS_KEY_ID ??= "test";
+  process.env.AWS_SECRET_ACCESS_KEY ??= "test";
+  const client = createS3Client({
+    endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+    idleTimeoutMs: 200,
+    maxAttempts: 2,
+  });
+  try {
+    const store = new S3Store({ client, bucket: "stalled" });
+    await assert.rejects(store.head("a.json"), (error: unknown) => {
+      assert.ok(error instanceof S3RequestError, String(error));
+      assert.equal(sockets.length, 2, "the stalled request was retried once");
+      return true;
+    });
+  } finally {
+    client.destroy();
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+    process.env = env;
+  }
 });
 
 it("parseS3Url splits s3://bucket/prefix and refuses other locations", () => {
