@@ -258,12 +258,22 @@ export class S3Store implements ObjectStore {
 
   /** @throws ObjectNotFoundError (when reading starts), InvalidKeyError, S3RequestError */
   async *getStream(key: string): AsyncIterable<Uint8Array> {
-    const output = await this.#getObject(key);
-    try {
-      for await (const chunk of output.Body as AsyncIterable<Uint8Array>) yield chunk;
-    } catch (error) {
-      // The connection broke mid-body (the SDK retries only until the headers arrive).
-      throw this.#failure("GetObject (reading the body)", key, error);
+    let output = await this.#getObject(key);
+    const etag = output.ETag;
+    let offset = 0;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        for await (const chunk of output.Body as AsyncIterable<Uint8Array>) {
+          offset += chunk.byteLength;
+          yield chunk;
+        }
+        return;
+      } catch (error) {
+        // The connection broke mid-body (the SDK retries only until the headers arrive): resume
+        // from where it broke, from the same version of the object.
+        if (attempt >= BODY_ATTEMPTS) throw this.#failure("GetObject (reading the body)", key, error);
+        output = await this.#getObject(key, `bytes=${offset}-`, etag);
+      }
     }
   }
 
@@ -302,7 +312,7 @@ export class S3Store implements ObjectStore {
     }
   }
 
-  async #getObject(key: string, range?: string): Promise<GetObjectCommandOutput> {
+  async #getObject(key: string, range?: string, ifMatch?: string): Promise<GetObjectCommandOutput> {
     validateKey(key);
     try {
       return await this.#client.send(
@@ -310,6 +320,7 @@ export class S3Store implements ObjectStore {
           Bucket: this.#bucket,
           Key: this.#root + key,
           ...(range === undefined ? {} : { Range: range }),
+          ...(ifMatch === undefined ? {} : { IfMatch: ifMatch }),
         }),
       );
     } catch (error) {

@@ -2,14 +2,16 @@
  * A reverse proxy on loopback between the SDK and the S3 test server that injects faults: throttling
  * (503 SlowDown), server errors (500 InternalError), connections reset before the request reaches
  * the server, replies lost after the server acted (the request took effect, the client never hears),
- * and slow replies. Faults are drawn from a seeded generator, so a failing run can be replayed.
+ * replies cut off halfway through their body, and slow replies. Commits (conditional PUTs) can get
+ * rates of their own, so the faults that matter most surely hit them. Faults are drawn from a seeded
+ * generator, so a failing run can be replayed.
  * Requests are forwarded with their headers unchanged (SigV4 signs the Host header).
  */
 import { once } from "node:events";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 
-export type Fault = "throttle" | "server-error" | "reset-before" | "lost-reply" | "slow";
+export type Fault = "throttle" | "server-error" | "reset-before" | "lost-reply" | "cut-body" | "slow";
 
 /** How often each fault happens, as a probability per request (their sum at most 1). */
 export type FaultRates = Partial<Record<Fault, number>>;
@@ -19,10 +21,12 @@ export interface FaultyS3Proxy {
   readonly endpoint: string;
   /** Faults injected so far, per kind. */
   readonly injected: Record<Fault, number>;
+  /** Of those, the ones that hit a commit (a PUT with `If-None-Match: *`). */
+  readonly injectedOnCommits: Record<Fault, number>;
   /** Requests seen so far. */
   requests: number;
-  /** Changes the rates from now on (e.g. `{}` to heal the network). */
-  setRates(rates: FaultRates): void;
+  /** Changes the rates from now on (e.g. `{}` to heal the network); `commitRates` for commits. */
+  setRates(rates: FaultRates, commitRates?: FaultRates): void;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,7 @@ export async function startFaultyS3Proxy(
 ): Promise<FaultyS3Proxy> {
   const upstream = new URL(target);
   let current = rates;
+  let currentForCommits = rates;
   let state = seed >>> 0 || 1;
   // xorshift32: small, seeded, good enough to spread faults.
   const random = () => {
@@ -46,27 +51,32 @@ export async function startFaultyS3Proxy(
     state ^= state << 5;
     return (state >>> 0) / 2 ** 32;
   };
-  const pick = (): Fault | undefined => {
+  const pick = (table: FaultRates): Fault | undefined => {
     let r = random();
-    for (const [fault, rate] of Object.entries(current) as Array<[Fault, number]>) {
+    for (const [fault, rate] of Object.entries(table) as Array<[Fault, number]>) {
       if (r < rate) return fault;
       r -= rate;
     }
     return undefined;
   };
-  const injected: Record<Fault, number> = {
+  const none = (): Record<Fault, number> => ({
     throttle: 0,
     "server-error": 0,
     "reset-before": 0,
     "lost-reply": 0,
+    "cut-body": 0,
     slow: 0,
-  };
+  });
+  const injected = none();
+  const injectedOnCommits = none();
   const proxy = {
     endpoint: "",
     injected,
+    injectedOnCommits,
     requests: 0,
-    setRates(next: FaultRates) {
+    setRates(next: FaultRates, nextForCommits: FaultRates = next) {
       current = next;
+      currentForCommits = nextForCommits;
     },
     close: async () => {
       server.closeAllConnections();
@@ -76,8 +86,12 @@ export async function startFaultyS3Proxy(
   };
   const server: Server = createServer((req, res) => {
     proxy.requests++;
-    const fault = pick();
-    if (fault) injected[fault]++;
+    const isCommit = req.method === "PUT" && req.headers["if-none-match"] === "*";
+    const fault = pick(isCommit ? currentForCommits : current);
+    if (fault) {
+      injected[fault]++;
+      if (isCommit) injectedOnCommits[fault]++;
+    }
     if (fault === "throttle" || fault === "server-error") {
       req.resume();
       const [status, code] = fault === "throttle" ? [503, "SlowDown"] : [500, "InternalError"];
@@ -106,6 +120,14 @@ export async function startFaultyS3Proxy(
         }
         if (fault === "slow") await new Promise((resolve) => setTimeout(resolve, slowMs));
         res.writeHead(reply.statusCode ?? 502, reply.headers);
+        if (fault === "cut-body") {
+          // Headers and half of the body arrive, then the connection breaks.
+          const chunks: Buffer[] = [];
+          for await (const chunk of reply) chunks.push(chunk as Buffer);
+          const body = Buffer.concat(chunks);
+          res.write(body.subarray(0, body.length >> 1), () => req.socket.destroy());
+          return;
+        }
         reply.pipe(res);
       },
     );

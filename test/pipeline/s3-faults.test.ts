@@ -97,25 +97,33 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
     await rm(dir, { recursive: true, force: true });
   });
 
-  it("completes through 12 % of requests failing in every way, with the rows of a clean run", async () => {
-    proxy.setRates({
-      throttle: 0.03,
-      "server-error": 0.03,
-      "reset-before": 0.02,
-      "lost-reply": 0.02,
-      slow: 0.02,
-    });
+  it("completes through 14 % of requests and 40 % of commits failing, with the rows of a clean run", async () => {
+    proxy.setRates(
+      {
+        throttle: 0.03,
+        "server-error": 0.03,
+        "reset-before": 0.02,
+        "lost-reply": 0.02,
+        "cut-body": 0.02,
+        slow: 0.02,
+      },
+      { "lost-reply": 0.25, throttle: 0.05, "server-error": 0.05, "reset-before": 0.05 },
+    );
     const faulty = project("faulty", proxy.endpoint);
     for (const [i, batch] of BATCHES.entries()) await runBatch(faulty, batch, `faulty-${i}`);
     proxy.setRates({});
     for (const [fault, count] of Object.entries(proxy.injected))
       assert.ok(count > 0, `no ${fault} was injected`);
+    assert.ok(proxy.injectedOnCommits["lost-reply"] >= 3, "commits whose reply was lost");
     assert.deepEqual(await tableRows(faulty), await tableRows(clean));
     await assertLogsIntact(faulty);
   });
 
   it("under 60 % faults a run completes or fails with a storage error; healed, a re-run completes exactly", async () => {
-    proxy.setRates({ throttle: 0.15, "server-error": 0.15, "reset-before": 0.15, "lost-reply": 0.15 });
+    proxy.setRates(
+      { throttle: 0.15, "server-error": 0.15, "reset-before": 0.1, "lost-reply": 0.1, "cut-body": 0.1 },
+      { "lost-reply": 0.4, "reset-before": 0.2 },
+    );
     const storm = project("storm", proxy.endpoint);
     const outcomes: string[] = [];
     for (const [i, batch] of BATCHES.entries()) {

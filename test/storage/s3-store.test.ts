@@ -14,6 +14,7 @@ import {
   StorageError,
 } from "../../src/storage/index.ts";
 import { MultipartEtag } from "../../src/storage/s3-store.ts";
+import { startFaultyS3Proxy } from "../helpers/faulty-s3-proxy.ts";
 import { describeWithS3, emptyBucket } from "../helpers/s3.ts";
 import { describeObjectStoreContract } from "./object-store-contract.ts";
 import { bytes, chunked, listKeys, patternBytes, readStream } from "./object-store-helpers.ts";
@@ -155,6 +156,31 @@ describeWithS3("S3Store", (bucket) => {
     assert.equal(meta.size, body.byteLength);
     assert.deepEqual(await store.get("part-0.parquet"), body);
     client.destroy();
+  });
+
+  it("resumes a read whose body was cut off halfway, from where it broke", async () => {
+    const proxy = await startFaultyS3Proxy(bucket.connection.endpoint ?? "", {}, 7);
+    const client = createS3Client({ ...bucket.connection, endpoint: proxy.endpoint });
+    try {
+      const direct = new S3Store({ client: bucket.client, bucket: bucket.name, prefix: "cut" });
+      const body = patternBytes(3 * 1024 * 1024, 5);
+      await direct.put("data.parquet", body);
+      const store = new S3Store({ client, bucket: bucket.name, prefix: "cut" });
+      // The first GET's reply is cut halfway; once its first bytes arrive the network heals, so
+      // the ranged GET that resumes it goes through.
+      proxy.setRates({ "cut-body": 1 });
+      const chunks: Buffer[] = [];
+      for await (const chunk of store.getStream("data.parquet")) {
+        chunks.push(Buffer.from(chunk));
+        proxy.setRates({});
+      }
+      assert.equal(proxy.injected["cut-body"], 1);
+      assert.equal(proxy.requests, 2, "one cut GET, one resumed ranged GET");
+      assert.deepEqual(Buffer.concat(chunks), Buffer.from(body));
+    } finally {
+      client.destroy();
+      await proxy.close();
+    }
   });
 
   it("names the bucket when it does not exist", async () => {
