@@ -55,7 +55,9 @@ export interface CommitOptions {
 }
 
 const BASE_BACKOFF_MS = 5;
-const MAX_BACKOFF_MS = 250;
+// Kept short: a writer that lost a race has already caught up with the winners, and the longer it
+// waits the likelier it loses again (8 writers on S3 starved one at a 250 ms cap).
+const MAX_BACKOFF_MS = 50;
 
 /** What a commit did. */
 export interface CommitResult {

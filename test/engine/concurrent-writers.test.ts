@@ -63,9 +63,13 @@ function describeConcurrentAppends(name: string, makeTarget: () => Promise<Targe
       target = await makeTarget();
       ctx = await DeltaContext.open({ threads: 1 });
       await writeTable(ctx, target.store, { rows: [], schema });
-      const outputs = await Promise.all(
+      // Settled, not all: a failing worker must not leave the others writing after the suite.
+      const settled = await Promise.allSettled(
         Array.from({ length: WORKERS }, (_, i) => runWorker(target.location, i + 1)),
       );
+      const failed = settled.find((r) => r.status === "rejected");
+      if (failed) throw failed.reason;
+      const outputs = settled.map((r) => (r.status === "fulfilled" ? r.value : ""));
       assert.equal(outputs.join("").trim().split("\n").length, WORKERS * COMMITS_PER_WORKER);
     });
     after(async () => {
