@@ -4,8 +4,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { GetBucketVersioningCommand, HeadBucketCommand } from "@aws-sdk/client-s3";
 import { lake, makeTempDir, removeDir } from "../helpers/cli.ts";
-import { describeWithS3 } from "../helpers/s3.ts";
-import { removeBucket, scratchBucketName } from "../helpers/scratch-bucket.ts";
+import { describeWithS3, removeBucket, scratchBucketName } from "../helpers/s3.ts";
 
 // `lake storage status` and `lake storage apply [--dry-run]`: on a project in local folders (nothing
 // applies, and the output says why), and on a project whose zones are buckets on the S3 test server.

@@ -1,6 +1,7 @@
 /**
  * The S3 server of the tests (started by `scripts/run-tests.ts`, found through `S3_ENDPOINT` and the
- * AWS_* variables), and a fresh bucket per suite. Without a server, S3 suites are skipped with the
+ * AWS_* variables), a fresh bucket per suite, and extra scratch buckets for tests that change bucket
+ * settings (which a suite's shared bucket cannot undo). Without a server, S3 suites are skipped with the
  * reason, except under CI, where they fail: a missing server must never pass as green.
  */
 import { randomUUID } from "node:crypto";
@@ -10,6 +11,7 @@ import {
   DeleteBucketCommand,
   DeleteObjectsCommand,
   ListObjectsV2Command,
+  ListObjectVersionsCommand,
   type S3Client,
 } from "@aws-sdk/client-s3";
 import { createS3Client, type S3ConnectionOptions } from "../../src/storage/index.ts";
@@ -49,16 +51,39 @@ export function describeWithS3(name: string, suite: (bucket: TestBucket) => void
     return;
   }
   const client = createS3Client(connection);
-  const bucket = { client, connection, name: `lake-test-${randomUUID().slice(0, 12)}` };
+  const bucket = { client, connection, name: scratchBucketName() };
   describe(name, async () => {
     before(() => client.send(new CreateBucketCommand({ Bucket: bucket.name })));
     after(async () => {
-      await emptyBucket(client, bucket.name);
-      await client.send(new DeleteBucketCommand({ Bucket: bucket.name }));
+      await removeBucket(client, bucket.name);
       client.destroy();
     });
     await suite(bucket);
   });
+}
+
+/** A bucket name no other test uses (not created). */
+export function scratchBucketName(): string {
+  return `lake-test-${randomUUID().slice(0, 12)}`;
+}
+
+/** Deletes every object version and delete marker, then the bucket; a missing bucket is fine. */
+export async function removeBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    for (;;) {
+      const page = await client.send(new ListObjectVersionsCommand({ Bucket: bucket }));
+      const objects = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])].flatMap((v) =>
+        v.Key === undefined ? [] : [{ Key: v.Key, VersionId: v.VersionId }],
+      );
+      if (objects.length === 0) break;
+      await client.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+      );
+    }
+    await client.send(new DeleteBucketCommand({ Bucket: bucket }));
+  } catch (error) {
+    if ((error as Error).name !== "NoSuchBucket") throw error;
+  }
 }
 
 /** Deletes every object under `prefix` in `bucket`. */

@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
-import { CreateBucketCommand, DeleteBucketCommand } from "@aws-sdk/client-s3";
+import { CreateBucketCommand } from "@aws-sdk/client-s3";
 import { generateDataset } from "../../src/datagen/index.ts";
 import { scanRows } from "../../src/delta/index.ts";
 import { DeltaContext, loadIfExists } from "../../src/engine/index.ts";
@@ -20,7 +20,7 @@ import {
   tableStore,
   ZONES,
 } from "../../src/pipeline/index.ts";
-import { describeWithS3, emptyBucket } from "../helpers/s3.ts";
+import { describeWithS3, removeBucket } from "../helpers/s3.ts";
 
 // The same generated drops through two projects, one on local folders and one with every zone in its
 // own S3 bucket, with the same run ids and clocks: every table must hold the same rows.
@@ -77,10 +77,7 @@ describeWithS3("the retail pipeline with every zone in its own S3 bucket", (buck
   });
   after(async () => {
     ctx?.close();
-    for (const name of buckets()) {
-      await emptyBucket(bucket.client, name);
-      await bucket.client.send(new DeleteBucketCommand({ Bucket: name }));
-    }
+    for (const name of buckets()) await removeBucket(bucket.client, name);
     await rm(dir, { recursive: true, force: true });
   });
 

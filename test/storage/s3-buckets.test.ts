@@ -22,8 +22,7 @@ import {
   readBucketState,
   TLS_ONLY_STATEMENT_ID,
 } from "../../src/storage/index.ts";
-import { describeWithS3 } from "../helpers/s3.ts";
-import { removeBucket, scratchBucketName } from "../helpers/scratch-bucket.ts";
+import { describeWithS3, removeBucket, scratchBucketName } from "../helpers/s3.ts";
 
 // `applyBucket` against the real S3 test server (Ceph radosgw 16.2, see ../shared/s3/README.md), every
 // setting read back with the SDK. What this server does not do:
