@@ -14,6 +14,7 @@ import type { DeltaContext } from "./delta-context.ts";
 import { parquetScan, sqlIdentifier, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
 import { type LocalFile, localFile } from "./local-files.ts";
+import { mapLimit } from "./map-limit.ts";
 import { sqlLiteral } from "./values-sql.ts";
 
 /**
@@ -105,19 +106,4 @@ export async function createTableView(
 /** Releases local copies made by {@link filesRelation}. */
 export async function releaseAll(locals: readonly LocalFile[]): Promise<void> {
   await Promise.all(locals.map((local) => local.release()));
-}
-
-/** `work` over every item, at most `limit` at a time, results in input order. */
-async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let i = next++; i < items.length; i = next++) results[i] = await work(items[i] as T);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

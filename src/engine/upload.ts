@@ -2,6 +2,7 @@
 import { createReadStream } from "node:fs";
 import type { ObjectStore } from "../storage/index.ts";
 import type { StagedDataFile } from "./data-file-writer.ts";
+import { mapLimit } from "./map-limit.ts";
 
 /** How many uploads run at once. */
 const UPLOAD_CONCURRENCY = 4;
@@ -11,12 +12,7 @@ const UPLOAD_CONCURRENCY = 4;
  * A failure leaves already-uploaded files as orphans that vacuum removes.
  */
 export async function uploadDataFiles(store: ObjectStore, files: readonly StagedDataFile[]): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < files.length) {
-      const file = files[next++] as StagedDataFile;
-      await store.putStream(file.relativePath, createReadStream(file.localPath), { ifNoneMatch: true });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, files.length) }, worker));
+  await mapLimit(files, UPLOAD_CONCURRENCY, (file) =>
+    store.putStream(file.relativePath, createReadStream(file.localPath), { ifNoneMatch: true }),
+  );
 }
