@@ -125,7 +125,7 @@ export async function commit(
     // Lost the race for `version`: catch up with every commit made since, in one listing.
     const winners = await commitsSince(store, version);
     // A retried PUT whose first try succeeded unseen: the "winner" is this very transaction.
-    if (winners[0]?.actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId)) {
+    if (winners[0] !== undefined && isOwnCommit(winners[0].actions, txnId)) {
       const load = () => Snapshot.load(store, parquet, version);
       const checkpointed = await maybeCheckpoint(store, parquet, version, interval, clock(), load);
       return { version, attempts: attempt, checkpointed };
@@ -236,8 +236,13 @@ async function holdsCommit(store: ObjectStore, version: number, txnId: string): 
   try {
     const key = commitKey(version);
     const actions = parseCommit(store.location, key, new TextDecoder().decode(await store.get(key)));
-    return actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId);
+    return isOwnCommit(actions, txnId);
   } catch {
     return false;
   }
+}
+
+/** Whether a commit's actions are the ones a transaction with this `txnId` wrote. */
+function isOwnCommit(actions: readonly Action[], txnId: string): boolean {
+  return actions.some((a) => "commitInfo" in a && a.commitInfo.txnId === txnId);
 }
