@@ -4,9 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, it } from "node:test";
 import { fileURLToPath } from "node:url";
-import { commitKey, parseActions, scanRows } from "../../src/delta/index.ts";
+import { commitKey, parseActions } from "../../src/delta/index.ts";
 import { DeltaContext, loadIfExists } from "../../src/engine/index.ts";
-import { canonicalJson } from "../../src/lake/index.ts";
 import {
   landFiles,
   type ProjectConfig,
@@ -19,6 +18,7 @@ import {
 } from "../../src/pipeline/index.ts";
 import { StorageError } from "../../src/storage/index.ts";
 import { type FaultyS3Proxy, startFaultyS3Proxy } from "../helpers/faulty-s3-proxy.ts";
+import { projectTableRows } from "../helpers/project-tables.ts";
 import { describeWithS3 } from "../helpers/s3.ts";
 
 const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
@@ -54,22 +54,15 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
     );
     return runPipeline(ctx, p, { runId, startedAt: startedAt + run++ * 1000 });
   };
-  const tableRows = async (p: ProjectConfig) => {
-    const all: Record<string, string[]> = {};
-    for (const { zone, table } of projectTables(p)) {
-      const store = tableStore(p, zone, table);
-      const snapshot = await loadIfExists(ctx, store);
-      if (snapshot === undefined) continue;
-      const rows: string[] = [];
-      for await (const row of scanRows(snapshot, store, ctx.parquet)) {
-        // Run ids and ingestion times differ between the projects' runs; the data must not.
-        const { _run_id, _ingested_at, ...data } = row;
-        rows.push(canonicalJson(data, snapshot.schema));
-      }
-      all[`${zone}.${table}`] = rows.sort();
-    }
-    return all;
-  };
+  // Run ids and ingestion times differ between the projects' runs, and so may versions (a failed run
+  // commits part of its work); the data must not.
+  const tableRows = async (p: ProjectConfig) =>
+    Object.fromEntries(
+      Object.entries(await projectTableRows(ctx, p, ["_run_id", "_ingested_at"])).map(([t, c]) => [
+        t,
+        c.rows,
+      ]),
+    );
   /** Every table's log: versions 0..latest, each commit file parses. */
   const assertLogsIntact = async (p: ProjectConfig) => {
     for (const { zone, table } of projectTables(p)) {
