@@ -1,4 +1,5 @@
 /** Errors of the pipeline that are not config or Delta errors. */
+import type { LeaseRecord } from "./run-lease.ts";
 
 /** A problem with the data itself (a file, a row count), as opposed to the config or the call. */
 export class PipelineDataError extends Error {}
@@ -16,5 +17,42 @@ export class LandingError extends Error {
   constructor(message: string) {
     super(message);
     this.name = "LandingError";
+  }
+}
+
+/** A run cannot take or keep the project's run lease (see run-lease.ts); the CLI exits 1. */
+export class RunLeaseError extends PipelineDataError {}
+
+/** Another run holds the project's run lease, still after waiting `waitedMs`. */
+export class RunLeaseHeldError extends RunLeaseError {
+  constructor(
+    /** Where the lease lives (`<system directory>/lease`). */
+    readonly location: string,
+    readonly holder: LeaseRecord,
+    readonly waitedMs: number,
+  ) {
+    const started = new Date(holder.startedAt).toISOString();
+    const waited = waitedMs > 0 ? `, still after waiting ${Math.round(waitedMs / 1000)} s` : "";
+    super(
+      `another run (${holder.runId}, ${holder.host}, started at ${started}) holds the project${waited}: ` +
+        `wait for it to finish (lake run --wait SECONDS), or, if that run (pid ${holder.pid}) was killed, ` +
+        `run again after its lease expires at ${new Date(holder.expiresAt).toISOString()} (lease in ${location})`,
+    );
+    this.name = "RunLeaseHeldError";
+  }
+}
+
+/** The run lost its lease (expired before renewal, or taken over): it must stop writing. */
+export class RunLeaseLostError extends RunLeaseError {
+  constructor(
+    readonly location: string,
+    readonly runId: string,
+    readonly reason: string,
+  ) {
+    super(
+      `run ${runId} lost its lease on the project (${location}): ${reason}. It stops so that two runs never ` +
+        "write at once; what it committed is kept, and the next lake run continues from there",
+    );
+    this.name = "RunLeaseLostError";
   }
 }

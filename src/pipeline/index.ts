@@ -4,7 +4,14 @@
  */
 export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
 export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
-export { AccountingError, LandingError, PipelineDataError } from "./errors.ts";
+export {
+  AccountingError,
+  LandingError,
+  PipelineDataError,
+  RunLeaseError,
+  RunLeaseHeldError,
+  RunLeaseLostError,
+} from "./errors.ts";
 export {
   type Expectation,
   type ExpectationAction,
@@ -30,6 +37,13 @@ export { DIMENSIONS, type DimensionResult } from "./retail/dimensions.ts";
 export { MARTS, type MartResult } from "./retail/marts.ts";
 export { SALES_EXPECTATIONS, type SalesResult } from "./retail/sales.ts";
 export { retailProjectConfig } from "./retail-project.ts";
+export {
+  currentLeaseHolder,
+  type LeaseRecord,
+  RunLease,
+  type RunLeaseOptions,
+  runLeaseStore,
+} from "./run-lease.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
 export { type PipelineResult, projectTables, type RunOptions, runPipeline } from "./run-pipeline.ts";
 export { BadTableReferenceError, type ResolvedSql, resolveTableReferences } from "./table-references.ts";
