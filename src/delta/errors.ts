@@ -31,6 +31,24 @@ export class UnsupportedFeatureError extends DeltaError {
   }
 }
 
+/**
+ * An operation would remove data from a table with `delta.appendOnly=true` ("Append-only Tables"):
+ * only appends and rewrites that keep the data (`dataChange: false`, such as OPTIMIZE) may commit.
+ */
+export class AppendOnlyTableError extends DeltaError {
+  /** The table property that forbids it. */
+  readonly property = "delta.appendOnly";
+  constructor(
+    readonly location: string,
+    /** What was refused, as a verb phrase: `overwrite`, `delete from`, `restore`, `commit MERGE to`. */
+    readonly operation: string,
+  ) {
+    super(
+      `Cannot ${operation} the Delta table at ${location}: it is append-only (delta.appendOnly=true), so data can be added but not removed; set delta.appendOnly=false first if removing data is intended`,
+    );
+  }
+}
+
 /** The log is malformed: corrupt JSON, missing required action, gap in versions, bad checkpoint. */
 export class CorruptLogError extends DeltaError {
   constructor(

@@ -47,3 +47,4 @@ export {
 export { isHidden, type VacuumMetrics, type VacuumOptions, vacuum } from "./vacuum.ts";
 export * from "./values.ts";
 export { ENGINE_INFO, LAKE_VERSION } from "./version.ts";
+export { checkWriterRules, type WriteIntent } from "./writer-rules.ts";

@@ -11,6 +11,7 @@ import { fileKey } from "./log-replay.ts";
 import type { ParquetPort } from "./parquet-port.ts";
 import { Snapshot } from "./snapshot.ts";
 import { commit } from "./transaction.ts";
+import { checkWriterRules } from "./writer-rules.ts";
 
 export interface RestoreMetrics {
   readonly restoredVersion: number;
@@ -21,6 +22,8 @@ export interface RestoreMetrics {
 
 /**
  * Restores the table to `version`.
+ * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement.
+ * @throws AppendOnlyTableError when the table is append-only and the restore would remove files.
  * @throws MissingDataFileError when a file of that version was vacuumed.
  * @throws InvalidOperationError when `version` is the latest version.
  */
@@ -42,6 +45,7 @@ export async function restore(
   const targetKeys = new Set(target.files().map(fileKey));
   const toAdd = target.files().filter((f) => !currentKeys.has(fileKey(f)));
   const toRemove = current.files().filter((f) => !targetKeys.has(fileKey(f)));
+  checkWriterRules(store.location, current, { operation: "restore", removesData: toRemove.length > 0 });
   for (const add of toAdd) {
     try {
       await store.head(decodeAddPath(add.path));

@@ -17,6 +17,7 @@ import type { ParquetPort } from "./parquet-port.ts";
 import { parseCommit, readAll, Snapshot } from "./snapshot.ts";
 import { checkpointInterval } from "./table-properties.ts";
 import { ENGINE_INFO } from "./version.ts";
+import { checkWriterRules } from "./writer-rules.ts";
 
 /**
  * What the operation read, for conflict detection: nothing (a blind append), the whole table, the
@@ -69,7 +70,10 @@ export interface CommitResult {
 
 /**
  * Commits `request` on top of `read` (the snapshot the operation planned against; `undefined` to
- * create the table at version 0).
+ * create the table at version 0). The writer rules (`writer-rules.ts`) are checked against `read`
+ * and the actions before anything is written.
+ * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement.
+ * @throws AppendOnlyTableError when the actions remove data (`dataChange: true`) from an append-only table.
  * @throws CommitConflictError when a concurrent commit conflicts (the caller may re-plan and retry).
  * @throws CommitRetriesExhaustedError after `maxAttempts` lost races without conflict.
  */
@@ -84,6 +88,12 @@ export async function commit(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
   const maxAttempts = options.maxAttempts ?? 100;
+  if (read !== undefined) {
+    checkWriterRules(store.location, read, {
+      operation: `commit ${request.operation} to`,
+      removesData: request.actions.some((a) => "remove" in a && a.remove.dataChange),
+    });
+  }
   const txnId = randomUUID();
   const readVersion = read?.version;
   let version = (readVersion ?? -1) + 1;

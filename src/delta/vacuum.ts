@@ -12,6 +12,7 @@ import type { ParquetPort } from "./parquet-port.ts";
 import { Snapshot } from "./snapshot.ts";
 import { deletedFileRetentionMs } from "./table-properties.ts";
 import { commit } from "./transaction.ts";
+import { checkWriterRules } from "./writer-rules.ts";
 
 export interface VacuumOptions {
   /** Keep files needed by versions within this many ms (default: the table's `delta.deletedFileRetentionDuration`). */
@@ -34,6 +35,9 @@ export interface VacuumMetrics {
 
 /**
  * Vacuums the table. A real run records `VACUUM START` and `VACUUM END` commits, as Spark does.
+ * Allowed on append-only tables: the files it deletes are no longer part of the table.
+ * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement (such as
+ *   `vacuumProtocolCheck` asks of a vacuum), even for a dry run.
  * @throws InvalidOperationError when the retention is shorter than the table's without `allowShortRetention`.
  */
 export async function vacuum(
@@ -43,6 +47,7 @@ export async function vacuum(
 ): Promise<VacuumMetrics> {
   const clock = options.clock ?? Date.now;
   const snapshot = await Snapshot.load(store, parquet);
+  checkWriterRules(store.location, snapshot, { operation: "vacuum", removesData: false });
   const tableRetention = deletedFileRetentionMs(snapshot.metadata);
   const retentionMs = options.retentionMs ?? tableRetention;
   if (retentionMs < tableRetention && !options.allowShortRetention) {

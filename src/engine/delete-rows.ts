@@ -6,10 +6,9 @@
 import {
   type Action,
   type CommitOptions,
-  checkWriteSupported,
+  checkWriterRules,
   commit,
   InvalidOperationError,
-  isAppendOnly,
   removeAction,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
@@ -28,7 +27,9 @@ export interface DeleteMetrics {
 
 /**
  * Deletes the rows matching `predicate` (a DuckDB SQL boolean expression over the table's columns).
- * @throws InvalidOperationError on an append-only table or a predicate DuckDB cannot evaluate.
+ * @throws AppendOnlyTableError on a table with `delta.appendOnly=true` (whether or not rows match).
+ * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement.
+ * @throws InvalidOperationError on a predicate DuckDB cannot evaluate.
  */
 export async function deleteRows(
   ctx: DeltaContext,
@@ -37,12 +38,7 @@ export async function deleteRows(
   commitOptions: CommitOptions = {},
 ): Promise<DeleteMetrics> {
   const snapshot = await ctx.snapshot(store);
-  checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
-  if (isAppendOnly(snapshot.metadata)) {
-    throw new InvalidOperationError(
-      `Cannot delete from ${store.location}: the table is append-only (delta.appendOnly=true)`,
-    );
-  }
+  checkWriterRules(store.location, snapshot, { operation: "delete from", removesData: true });
   const now = (commitOptions.clock ?? Date.now)();
   const actions: Action[] = [];
   let rowsDeleted = 0;

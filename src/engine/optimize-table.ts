@@ -7,7 +7,7 @@ import {
   type Action,
   type AddFile,
   type CommitOptions,
-  checkWriteSupported,
+  checkWriterRules,
   commit,
   fileKey,
   removeAction,
@@ -32,7 +32,10 @@ export interface OptimizeMetrics {
   readonly partitionsOptimized: number;
 }
 
-/** Compacts small files, partition by partition. */
+/**
+ * Compacts small files, partition by partition. Allowed on append-only tables: it removes no data.
+ * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement.
+ */
 export async function optimizeTable(
   ctx: DeltaContext,
   store: ObjectStore,
@@ -40,7 +43,7 @@ export async function optimizeTable(
 ): Promise<OptimizeMetrics> {
   const target = options.targetFileSizeBytes ?? 128 * 1024 * 1024;
   const snapshot = await ctx.snapshot(store);
-  checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
+  checkWriterRules(store.location, snapshot, { operation: "optimize", removesData: false });
   const groups = new Map<string, AddFile[]>();
   for (const file of snapshot.files()) {
     // Files with deletion vectors are left alone: rewriting them would need the DV applied.

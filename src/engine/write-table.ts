@@ -8,7 +8,7 @@ import {
   type Action,
   type AddFile,
   type CommitOptions,
-  checkWriteSupported,
+  checkWriterRules,
   commit,
   type DeltaValue,
   findField,
@@ -103,6 +103,7 @@ export interface WriteMetrics {
  * Writes `source` to the table in `store`, creating it when absent.
  * @throws SchemaMismatchError naming missing, extra or mistyped columns.
  * @throws UnsupportedFeatureError when the table needs a writer feature we do not implement.
+ * @throws AppendOnlyTableError for an overwrite of a table with `delta.appendOnly=true`.
  * @throws CommitConflictError, CommitRetriesExhaustedError from the commit.
  */
 export async function writeTable(
@@ -115,8 +116,14 @@ export async function writeTable(
   const now = (options.commitOptions?.clock ?? Date.now)();
   const txns: readonly TxnId[] =
     options.txn === undefined ? [] : Array.isArray(options.txn) ? options.txn : [options.txn as TxnId];
+  const overwrite = options.mode === "overwrite";
   if (snapshot) {
-    checkWriteSupported(store.location, snapshot.protocol, snapshot.metadata);
+    // Checked before any data file is written; an overwrite removes data even when the table or the
+    // replaced partitions hold no files yet (as Spark's overwrite of an append-only table fails).
+    checkWriterRules(store.location, snapshot, {
+      operation: overwrite ? "overwrite" : "append to",
+      removesData: overwrite,
+    });
     const done = txns.length > 0 && txns.every((t) => (snapshot.txn(t.appId)?.version ?? -1) >= t.version);
     if (done && !options.rewrite) {
       return {
@@ -155,7 +162,6 @@ export async function writeTable(
   });
   const adds: AddFile[] = staged.map((file) => addActionFor(file, now));
 
-  const overwrite = options.mode === "overwrite";
   const matches = partitionMatcher(plan.schema, options.replacePartitions);
   const removes: RemoveFile[] =
     snapshot && overwrite

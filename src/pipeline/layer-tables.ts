@@ -1,12 +1,9 @@
 /**
- * Where each table of the pipeline lives (a zone is a local folder or an S3 location), and how a
- * derived table remembers which version of its input it has consumed: a `txn` action with appId
- * `medallion-lake/input/<input>` and the input's version, committed together with the data, so a
- * re-run knows exactly what is new.
+ * Where each table of the pipeline lives: a zone is a local folder or an S3 location, and a table is a
+ * folder (or prefix) named after it in its zone.
  */
 import { join } from "node:path";
 import type { S3Client } from "@aws-sdk/client-s3";
-import type { Snapshot } from "../delta/index.ts";
 import { createS3Client, LocalStore, type ObjectStore, parseS3Url, S3Store } from "../storage/index.ts";
 import type { ProjectConfig, Zone } from "./project-config.ts";
 
@@ -37,14 +34,4 @@ export function zoneStore(project: ProjectConfig, zone: Zone): ObjectStore {
 /** The store of table `name` in `zone`. */
 export function tableStore(project: ProjectConfig, zone: Zone, name: string): ObjectStore {
   return storeAt(project, childLocation(project.zones[zone], name));
-}
-
-/** The txn appId under which a table records the version of `input` it consumed. */
-export function inputAppId(input: string): string {
-  return `medallion-lake/input/${input}`;
-}
-
-/** The version of `input` the table has consumed, if any. */
-export function consumedVersion(table: Snapshot | undefined, input: string): number | undefined {
-  return table?.txn(inputAppId(input))?.version;
 }

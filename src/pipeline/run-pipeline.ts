@@ -117,6 +117,8 @@ export async function runPipeline(
         buildSales(ctx, project, options.runId, fullRefresh),
       );
       const s = result.sales;
+      if (s?.rebuildReason)
+        progress(`silver.sales_enriched: rebuilt from all of bronze.sales (${s.rebuildReason})`);
       if (s && s.newBronzeRows > 0) {
         progress(
           `silver.sales_enriched: ${s.inserted} rows merged, ${s.quarantined} quarantined, ${s.duplicatesRemoved} duplicates removed`,
@@ -124,10 +126,11 @@ export async function runPipeline(
       }
     }
     if (selected("gold", "marts")) {
-      const touched = result.sales?.touchedMonths ?? [];
-      result.marts = await step("gold", () => buildMarts(ctx, project, touched, fullRefresh));
-      for (const mart of result.marts)
+      result.marts = await step("gold", () => buildMarts(ctx, project, fullRefresh));
+      for (const mart of result.marts) {
+        if (mart.rebuildReason) progress(`gold.${mart.table}: recomputed in full (${mart.rebuildReason})`);
         if (mart.months > 0) progress(`gold.${mart.table}: ${mart.months} months recomputed`);
+      }
     }
     result.models = await step("models", () =>
       buildUserModels(ctx, project, (model) => selected(model.zone, model.name), fullRefresh),

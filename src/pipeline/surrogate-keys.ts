@@ -2,7 +2,8 @@
  * Surrogate keys that stay the same forever for a natural key: each dimension keeps an append-only key
  * map table (`<dim>_keys`: natural_key → key). New natural keys get the next numbers, in natural-key
  * order so a run is deterministic; existing ones are never renumbered, not even by a full refresh
- * (which rebuilds dimensions, never key maps).
+ * (which rebuilds dimensions, never key maps). Two runs assigning keys at once conflict: the second
+ * commit fails instead of giving a number twice.
  */
 import { field, type StructType, struct } from "../delta/index.ts";
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../engine/index.ts";
@@ -32,6 +33,8 @@ export async function assignKeys(
       fresh AS (SELECT DISTINCT natural_key FROM (${naturalKeysSql}) WHERE natural_key IS NOT NULL
                 AND natural_key NOT IN (SELECT natural_key FROM known))
     SELECT natural_key, (SELECT coalesce(max(key), 0) FROM known) + row_number() OVER (ORDER BY natural_key) AS key FROM fresh`;
-  const metrics = await writeTable(ctx, keyMap, { sql }, {});
+  // The new keys are numbered after the map's largest: a concurrent assignment must conflict, never
+  // commit beside this one (both would hand out the same numbers).
+  const metrics = await writeTable(ctx, keyMap, { sql }, { readsTable: true });
   return { view: await createTableView(ctx, keyMap, viewName), added: metrics.rowsWritten };
 }

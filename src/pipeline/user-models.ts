@@ -12,7 +12,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type DeltaContext, writeTable } from "../engine/index.ts";
 import { PipelineDataError } from "./errors.ts";
-import { inputAppId, tableStore } from "./layer-tables.ts";
+import { inputAppId } from "./input-state.ts";
+import { tableStore } from "./layer-tables.ts";
 import type { ModelConfig, ProjectConfig } from "./project-config.ts";
 import { resolveTableReferences } from "./table-references.ts";
 

@@ -105,7 +105,8 @@ describe("the retail pipeline on a hand-computed dataset", () => {
             { name: "customer_exists", action: "quarantine", failed: 1 },
             { name: "transaction_id_unique", action: "warn", failed: 1 },
           ],
-          touchedMonths: [{ year: 2023, month: 1 }],
+          alreadyQuarantined: 0,
+          rebuildReason: undefined,
         },
       );
       assert.deepEqual(
@@ -213,9 +214,20 @@ describe("the retail pipeline on a hand-computed dataset", () => {
           result.sales?.inserted,
           result.sales?.quarantined,
           result.sales?.duplicatesRemoved,
-          result.sales?.touchedMonths,
+          result.marts.map((m) => `${m.table}: ${m.months}`),
         ],
-        [3, 2, 0, 1, [{ year: 2023, month: 3 }]],
+        [
+          3,
+          2,
+          0,
+          1,
+          [
+            "monthly_sales_summary: 1",
+            "top_products_monthly: 1",
+            "regional_performance: 1",
+            "customer_cohorts: 2",
+          ],
+        ],
       );
       assert.deepEqual(await januaryFiles(), januaryBefore, "January's gold files were not rewritten");
       assert.deepEqual(
@@ -310,7 +322,6 @@ describe("the retail pipeline on a hand-computed dataset", () => {
       {
         ...result.sales,
         expectations: result.sales?.expectations.filter((e) => e.failed > 0),
-        touchedMonths: undefined,
       },
       {
         newBronzeRows: 7,
@@ -324,7 +335,8 @@ describe("the retail pipeline on a hand-computed dataset", () => {
           { name: "customer_exists", action: "warn", failed: 1 },
           { name: "transaction_id_unique", action: "quarantine", failed: 1 },
         ],
-        touchedMonths: undefined,
+        alreadyQuarantined: 0,
+        rebuildReason: undefined,
       },
     );
     assert.deepEqual(

@@ -6,9 +6,11 @@
  * Accounting: bronze rows = dimension rows + quarantined rows + superseded older rows.
  */
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
+import type { ObjectStore } from "../../storage/index.ts";
 import { bronzeStores } from "../bronze-ingest.ts";
 import { AccountingError } from "../errors.ts";
-import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
+import { consumedVersion, inputAppId } from "../input-state.ts";
+import { tableStore } from "../layer-tables.ts";
 import type { ProjectConfig } from "../project-config.ts";
 import { assignKeys } from "../surrogate-keys.ts";
 import { dateSql, priceSql, textSql } from "./cleaning.ts";
@@ -100,8 +102,12 @@ export async function buildDimension(
   if (bronzeSnapshot === undefined) return undefined;
   const input = `bronze.${spec.source}`;
   const table = tableStore(project, "silver", spec.name);
-  const current = await loadIfExists(ctx, table);
-  if (!fullRefresh && consumedVersion(current, input) === bronzeSnapshot.version) {
+  const quarantineTable = tableStore(project, "silver", `${spec.name}_quarantine`);
+  // The dimension and its quarantine each record what they consumed: after a crash between their
+  // commits, the one behind is rebuilt on the next run.
+  const stale = async (store: ObjectStore) =>
+    consumedVersion(await loadIfExists(ctx, store), input) !== bronzeSnapshot.version;
+  if (!fullRefresh && !(await stale(table)) && !(await stale(quarantineTable))) {
     return {
       table: spec.name,
       rebuilt: false,
@@ -126,37 +132,48 @@ export async function buildDimension(
     ORDER BY ${spec.naturalKey}, _ingested_at DESC, _source_file DESC, _source_row DESC`;
   const rows = `SELECT k.key AS ${spec.keyColumn}, d.* FROM (${latest}) d JOIN ${keys.view} k ON k.natural_key = d.${spec.naturalKey}`;
   const txn = { appId: inputAppId(input), version: bronzeSnapshot.version };
-  const written = await writeTable(
+  // A table that already consumed this version is skipped by its txn (unless this is a full refresh).
+  await writeTable(
     ctx,
     table,
     { sql: rows },
     { mode: "overwrite", txn, rewrite: fullRefresh, tableName: spec.name },
   );
   const quarantine = `SELECT *, ['${spec.naturalKey}_present'] AS failed_rules FROM ${raw} WHERE ${spec.columns[spec.naturalKey]} IS NULL`;
-  const quarantined = await writeTable(
+  await writeTable(
     ctx,
-    tableStore(project, "silver", `${spec.name}_quarantine`),
+    quarantineTable,
     { sql: quarantine },
     { mode: "overwrite", txn, rewrite: fullRefresh },
   );
+  // Accounting over what the two tables now hold for this bronze version.
   const [counts] = (
     await ctx.session.connection.runAndReadAll(
-      `SELECT count(*), count(DISTINCT ${spec.naturalKey}) FILTER (WHERE ${spec.naturalKey} IS NOT NULL), count(*) FILTER (WHERE ${spec.naturalKey} IS NOT NULL) FROM ${spec.name}_cleaned`,
+      `SELECT count(*), count(DISTINCT ${spec.naturalKey}) FILTER (WHERE ${spec.naturalKey} IS NOT NULL), count(*) FILTER (WHERE ${spec.naturalKey} IS NOT NULL),
+        (SELECT count(*) FROM ${await createTableView(ctx, table, `${spec.name}_written`)}),
+        (SELECT count(*) FROM ${await createTableView(ctx, quarantineTable, `${spec.name}_quarantine_written`)})
+       FROM ${spec.name}_cleaned`,
     )
   ).getRows();
-  const [bronzeRows, distinctKeys, keyed] = (counts ?? []).map(Number) as [number, number, number];
+  const [bronzeRows, distinctKeys, keyed, dimensionRows, quarantinedRows] = (counts ?? []).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   const superseded = keyed - distinctKeys;
-  if (bronzeRows !== written.rowsWritten + quarantined.rowsWritten + superseded) {
+  if (bronzeRows !== dimensionRows + quarantinedRows + superseded) {
     throw new AccountingError(
-      `silver.${spec.name}: ${bronzeRows} bronze rows, but ${written.rowsWritten} dimension rows + ${quarantined.rowsWritten} quarantined + ${superseded} superseded`,
+      `silver.${spec.name}: ${bronzeRows} bronze rows, but ${dimensionRows} dimension rows + ${quarantinedRows} quarantined + ${superseded} superseded`,
     );
   }
   return {
     table: spec.name,
     rebuilt: true,
     bronzeRows,
-    rows: written.rowsWritten,
-    quarantined: quarantined.rowsWritten,
+    rows: dimensionRows,
+    quarantined: quarantinedRows,
     superseded,
     newKeys: keys.added,
   };

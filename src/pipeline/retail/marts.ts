@@ -11,8 +11,22 @@
  *   for each month since then the cohort's active customers, orders and revenue. It needs all of
  *   history, so it is recomputed in full whenever silver changes.
  */
+import {
+  type DeltaValue,
+  isPrimitive,
+  type PartitionValues,
+  parsePartitionValue,
+  type Snapshot,
+} from "../../delta/index.ts";
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
-import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
+import {
+  consumedVersion,
+  inputAppId,
+  type PendingInput,
+  pendingInput,
+  touchedPartitions,
+} from "../input-state.ts";
+import { tableStore } from "../layer-tables.ts";
 import type { ProjectConfig } from "../project-config.ts";
 
 // A sale is one transaction and `sales_enriched` holds each transaction id once (deduplicated, then
@@ -79,18 +93,26 @@ export const MARTS: readonly MartSpec[] = [
 /** What refreshing one mart did. */
 export interface MartResult {
   readonly table: string;
+  /** Months recomputed (0 when the mart was up to date). */
   readonly months: number;
   readonly rows: number;
+  /** Why the mart was recomputed in full, when it was (besides the first build). */
+  readonly rebuildReason: string | undefined;
 }
 
+const INPUT = "silver.sales_enriched";
+const MONTH = ["year", "month"];
+
 /**
- * Refreshes every mart for the months `touched` (every month when the mart is new, has missed a
- * silver version, or `fullRefresh`). Does nothing when silver has no new version.
+ * Refreshes every mart that has not consumed the latest `sales_enriched`. A monthly mart recomputes
+ * the months whose silver files were added or removed since the version it consumed, read from
+ * silver's log, so a run that stopped before gold, or `--select silver`, leaves nothing behind.
+ * A mart is recomputed in full when it is new, with `fullRefresh`, when silver's changes cannot be
+ * read, and always for the marts that need all of history.
  */
 export async function buildMarts(
   ctx: DeltaContext,
   project: ProjectConfig,
-  touched: ReadonlyArray<{ readonly year: number; readonly month: number }>,
   fullRefresh: boolean,
 ): Promise<MartResult[]> {
   const silverStore = tableStore(project, "silver", "sales_enriched");
@@ -100,18 +122,21 @@ export async function buildMarts(
   for (const mart of MARTS) {
     const store = tableStore(project, "gold", mart.name);
     const current = await loadIfExists(ctx, store);
-    const consumed = consumedVersion(current, "silver.sales_enriched");
-    if (!fullRefresh && consumed === silver.version) {
-      results.push({ table: mart.name, months: 0, rows: 0 });
+    const pending: PendingInput = fullRefresh
+      ? { kind: "rebuild", reason: "full refresh" }
+      : await pendingInput(INPUT, silverStore, silver, consumedVersion(current, INPUT), mart.monthly);
+    // Only rearranged files (an optimize of silver) leave nothing to recompute.
+    const unchanged =
+      pending.kind === "incremental" && pending.files.length === 0 && pending.changes.removed.length === 0;
+    if (pending.kind === "up-to-date" || unchanged) {
+      results.push({ table: mart.name, months: 0, rows: 0, rebuildReason: undefined });
       continue;
     }
-    // Incremental only when the mart consumed every silver version before this run's.
-    const incremental =
-      mart.monthly && !fullRefresh && current !== undefined && consumed === silver.version - 1;
-    const wanted = new Set(touched.map((m) => `${m.year}-${m.month}`));
-    const files = incremental
-      ? silver.files().filter((f) => wanted.has(`${f.partitionValues.year}-${f.partitionValues.month}`))
-      : silver.files();
+    const touched =
+      mart.monthly && pending.kind === "incremental" ? touchedPartitions(pending.changes, MONTH) : undefined;
+    const key = (values: PartitionValues) => `${values.year}-${values.month}`;
+    const wanted = new Set(touched?.map(key));
+    const files = touched ? silver.files().filter((f) => wanted.has(key(f.partitionValues))) : silver.files();
     await createTableView(ctx, silverStore, "silver_sales", { snapshot: silver, files });
     const written = await writeTable(
       ctx,
@@ -119,20 +144,33 @@ export async function buildMarts(
       { sql: mart.sql },
       {
         mode: "overwrite",
-        partitionBy: mart.monthly ? ["year", "month"] : [],
+        partitionBy: mart.monthly ? MONTH : [],
         tableName: mart.name,
-        rewrite: fullRefresh,
-        txn: { appId: inputAppId("silver.sales_enriched"), version: silver.version },
-        ...(incremental ? { replacePartitions: touched.map((m) => ({ year: m.year, month: m.month })) } : {}),
+        rewrite: pending.kind === "rebuild",
+        txn: { appId: inputAppId(INPUT), version: silver.version },
+        ...(touched ? { replacePartitions: touched.map((values) => partitionFilter(silver, values)) } : {}),
       },
     );
     results.push({
       table: mart.name,
-      months: incremental
-        ? touched.length
-        : new Set(files.map((f) => `${f.partitionValues.year}-${f.partitionValues.month}`)).size,
+      months: touched ? touched.length : new Set(files.map((f) => key(f.partitionValues))).size,
       rows: written.rowsWritten,
+      rebuildReason:
+        pending.kind === "rebuild" && pending.reason !== "first build" ? pending.reason : undefined,
     });
   }
   return results;
+}
+
+/** Partition values as the typed values `replacePartitions` compares (silver's column types). */
+function partitionFilter(silver: Snapshot, values: PartitionValues): Record<string, DeltaValue> {
+  return Object.fromEntries(
+    MONTH.map((name) => {
+      const type = silver.schema.fields.find((f) => f.name === name)?.type;
+      return [
+        name,
+        parsePartitionValue(values[name], type !== undefined && isPrimitive(type) ? type : "string"),
+      ];
+    }),
+  );
 }

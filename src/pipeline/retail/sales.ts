@@ -7,9 +7,7 @@
  * gets key -1, the unknown member, and NULL attributes.
  * Accounting: new bronze rows = inserted rows + quarantined rows + removed duplicates.
  */
-import type { AddFile, Snapshot } from "../../delta/index.ts";
 import { createTableView, type DeltaContext, loadIfExists, writeTable } from "../../engine/index.ts";
-import type { ObjectStore } from "../../storage/index.ts";
 import { bronzeStores } from "../bronze-ingest.ts";
 import { AccountingError } from "../errors.ts";
 import {
@@ -22,7 +20,8 @@ import {
   quarantineReasonsSql,
   withActions,
 } from "../expectations.ts";
-import { consumedVersion, inputAppId, tableStore } from "../layer-tables.ts";
+import { consumedVersion, inputAppId, type PendingInput, pendingInput } from "../input-state.ts";
+import { tableStore } from "../layer-tables.ts";
 import type { ProjectConfig } from "../project-config.ts";
 import { dateSql, integerSql, priceSql, textSql } from "./cleaning.ts";
 
@@ -105,14 +104,22 @@ export interface SalesResult {
   readonly inserted: number;
   readonly quarantined: number;
   readonly duplicatesRemoved: number;
+  /**
+   * Rows of this batch that an interrupted run had already quarantined (its quarantine commit landed,
+   * the model's did not): they are not decided again.
+   */
+  readonly alreadyQuarantined: number;
   readonly expectations: readonly ExpectationResult[];
-  /** (year, month) partitions that received rows. */
-  readonly touchedMonths: ReadonlyArray<{ readonly year: number; readonly month: number }>;
+  /** Why all of bronze was processed again, when it was (besides the first build). */
+  readonly rebuildReason: string | undefined;
 }
 
+const INPUT = "bronze.sales";
+
 /**
- * Moves the new bronze sales into silver. With `fullRefresh`, all of bronze is re-processed and
- * `sales_enriched` and `sales_quarantine` are replaced.
+ * Moves the new bronze sales into silver. All of bronze is processed again (and `sales_enriched` and
+ * `sales_quarantine` replaced) on the first build, with `fullRefresh`, or when bronze lost rows since
+ * the last run (a delete or restore).
  * @throws ExpectationFailedError when a rule with action `fail` fails (nothing is written).
  * @throws AccountingError when the rows do not add up.
  */
@@ -128,27 +135,49 @@ export async function buildSales(
   const bronzeSnapshot = await loadIfExists(ctx, bronze);
   if (bronzeSnapshot === undefined) return undefined;
   const enrichedStore = tableStore(project, "silver", "sales_enriched");
-  const enriched = fullRefresh ? undefined : await loadIfExists(ctx, enrichedStore);
-  const consumed = consumedVersion(enriched, "bronze.sales");
-  const newFiles = await filesAddedSince(ctx, bronze, bronzeSnapshot, consumed);
+  const quarantineStore = tableStore(project, "silver", "sales_quarantine");
+  const enriched = await loadIfExists(ctx, enrichedStore);
+  const quarantine = await loadIfExists(ctx, quarantineStore);
+  // Each table records what it consumed in its own commit; the quarantine commits first, so after a
+  // crash between the two it is ahead of the model, never behind.
+  const modelConsumed = consumedVersion(enriched, INPUT);
+  const quarantineConsumed = consumedVersion(quarantine, INPUT);
+  const pending: PendingInput = fullRefresh
+    ? { kind: "rebuild", reason: "full refresh" }
+    : modelConsumed !== undefined && (quarantineConsumed ?? -1) < modelConsumed
+      ? {
+          kind: "rebuild",
+          reason: "silver.sales_quarantine has consumed less of bronze.sales than sales_enriched",
+        }
+      : await pendingInput(INPUT, bronze, bronzeSnapshot, modelConsumed);
+  if (pending.kind === "up-to-date") {
+    return {
+      newBronzeRows: 0,
+      inserted: 0,
+      quarantined: 0,
+      duplicatesRemoved: 0,
+      alreadyQuarantined: 0,
+      expectations: [],
+      rebuildReason: undefined,
+    };
+  }
+  const rebuild = pending.kind === "rebuild";
+  const quarantineAhead = !rebuild && (quarantineConsumed ?? -1) > (modelConsumed ?? -1);
   const rules = withActions(SALES_EXPECTATIONS, project.expectations.sales ?? {});
-  const empty = {
-    newBronzeRows: 0,
-    inserted: 0,
-    quarantined: 0,
-    duplicatesRemoved: 0,
-    expectations: [],
-    touchedMonths: [],
-  };
-  if (newFiles.length === 0 && consumed === bronzeSnapshot.version) return empty;
 
   const raw = await createTableView(ctx, bronze, "bronze_sales_new", {
     snapshot: bronzeSnapshot,
-    files: newFiles,
+    files: rebuild ? bronzeSnapshot.files() : pending.files,
   });
-  const existing = enriched
-    ? `(SELECT transaction_id FROM ${await createTableView(ctx, enrichedStore, "sales_enriched_current", { snapshot: enriched })})`
-    : "(SELECT NULL::VARCHAR AS transaction_id WHERE false)";
+  const existing =
+    !rebuild && enriched
+      ? `(SELECT transaction_id FROM ${await createTableView(ctx, enrichedStore, "sales_enriched_current", { snapshot: enriched })})`
+      : "(SELECT NULL::VARCHAR AS transaction_id WHERE false)";
+  const decided =
+    quarantineAhead && quarantine
+      ? `(SELECT (f.ordinal << 32) + q._source_row AS _rid FROM ${await createTableView(ctx, quarantineStore, "sales_quarantine_current", { snapshot: quarantine })} q
+          JOIN sales_files f USING (_source_file))`
+      : "(SELECT NULL::BIGINT AS _rid WHERE false)";
   const dims = {
     customer: await dimensionView(ctx, project, "dim_customer"),
     product: await dimensionView(ctx, project, "dim_product"),
@@ -182,14 +211,17 @@ export async function buildSales(
         LEFT JOIN ${dims.product} p ON p.product_id = t.product_id
         LEFT JOIN ${dims.location} l ON l.location_id = t.location_id)
       SELECT *, ${failedRulesSql(rowRules)} AS failed_rules FROM joined`);
-    // What the counts, the quarantine, the deduplication and the touched months need, per row.
+    // What the counts, the quarantine, the deduplication and the touched months need, per row. Rows an
+    // interrupted run already quarantined are left out: their decision is recorded.
     await run(`CREATE OR REPLACE TEMP TABLE sales_status AS
       SELECT _rid, transaction_id, order_date, failed_rules, ${quarantinedSql(rowRules, "failed_rules")} AS quarantined
-      FROM sales_checked`);
+      FROM sales_checked ANTI JOIN ${decided} d USING (_rid)`);
     // The rows that go to silver: per valid transaction id not already in silver, the first occurrence.
+    // A NULL id (possible when its rule only warns) is no one's duplicate.
     await run(`CREATE OR REPLACE TEMP TABLE sales_firsts AS
-      SELECT min(_rid) AS _rid, arg_min(order_date, _rid) AS order_date FROM sales_status
-      WHERE NOT quarantined AND transaction_id NOT IN ${existing} GROUP BY transaction_id`);
+      SELECT min(s._rid) AS _rid FROM sales_status s ANTI JOIN ${existing} e ON e.transaction_id = s.transaction_id
+      WHERE NOT s.quarantined GROUP BY s.transaction_id, CASE WHEN s.transaction_id IS NULL THEN s._rid END`);
+    const [decidedRows] = quarantineAhead ? await one(`SELECT count(*) FROM ${decided}`) : [0];
     const [total, valid, firsts, ...ruleCounts] = await one(
       `SELECT count(*), count(*) FILTER (WHERE NOT quarantined), (SELECT count(*) FROM sales_firsts),
         ${failureCountsSql(rowRules, "failed_rules").join(", ")} FROM sales_status`,
@@ -208,14 +240,9 @@ export async function buildSales(
     }`;
     const quarantineSql = `SELECT r.*, q.failed_rules, '${runId}' AS _run_id FROM ${raw} r JOIN sales_files f USING (_source_file)
       JOIN (${failing}) q ON q._rid = (f.ordinal << 32) + r._source_row`;
-    const txn = { appId: inputAppId("bronze.sales"), version: bronzeSnapshot.version };
-    const rewrite = fullRefresh ? { mode: "overwrite" as const, rewrite: true } : {};
-    const quarantined = await writeTable(
-      ctx,
-      tableStore(project, "silver", "sales_quarantine"),
-      { sql: quarantineSql },
-      { txn, ...rewrite },
-    );
+    const txn = { appId: inputAppId(INPUT), version: bronzeSnapshot.version };
+    const replace = rebuild ? { mode: "overwrite" as const, rewrite: true } : {};
+    const quarantined = await writeTable(ctx, quarantineStore, { sql: quarantineSql }, { txn, ...replace });
     // Its memory is better spent on the partitioned write below (10M rows: ~400 MB of peak RSS).
     await run("DROP TABLE sales_status");
     const insertSql = `SELECT transaction_id, order_date, year(order_date)::INTEGER AS year, month(order_date)::INTEGER AS month,
@@ -247,46 +274,31 @@ export async function buildSales(
         txn,
         partitionBy: ["year", "month"],
         tableName: "sales_enriched",
-        ...(fullRefresh ? rewrite : merge),
+        ...(rebuild ? replace : merge),
       },
     );
-    const newBronzeRows = Number(total ?? 0);
+    const newBronzeRows = Number(total ?? 0) + Number(decidedRows);
     const removed = uniqueAction === "quarantine" ? 0 : duplicates;
-    if (newBronzeRows !== inserted.rowsWritten + quarantined.rowsWritten + removed) {
+    const alreadyQuarantined = Number(decidedRows);
+    if (newBronzeRows !== inserted.rowsWritten + quarantined.rowsWritten + alreadyQuarantined + removed) {
       throw new AccountingError(
-        `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${removed} duplicates removed`,
+        `silver.sales_enriched: ${newBronzeRows} new bronze rows, but ${inserted.rowsWritten} inserted + ${quarantined.rowsWritten} quarantined + ${alreadyQuarantined} quarantined by an interrupted run + ${removed} duplicates removed`,
       );
     }
-    const months = (
-      await ctx.session.connection.runAndReadAll(
-        "SELECT DISTINCT year(order_date), month(order_date) FROM sales_firsts ORDER BY 1, 2",
-      )
-    ).getRows();
     return {
       newBronzeRows,
       inserted: inserted.rowsWritten,
       quarantined: quarantined.rowsWritten,
       duplicatesRemoved: removed,
+      alreadyQuarantined,
       expectations,
-      touchedMonths: months.map(([year, month]) => ({ year: Number(year), month: Number(month) })),
+      rebuildReason: rebuild && pending.reason !== "first build" ? pending.reason : undefined,
     };
   } finally {
     await run(
       "DROP VIEW IF EXISTS sales_checked; DROP TABLE IF EXISTS sales_status; DROP TABLE IF EXISTS sales_firsts; DROP TABLE IF EXISTS sales_files",
     );
   }
-}
-
-/** The bronze files added after version `since` (all files when `since` is undefined). */
-async function filesAddedSince(
-  ctx: DeltaContext,
-  store: ObjectStore,
-  latest: Snapshot,
-  since: number | undefined,
-): Promise<AddFile[]> {
-  if (since === undefined) return latest.files();
-  const before = new Set((await ctx.snapshot(store, { version: since })).files().map((f) => f.path));
-  return latest.files().filter((f) => !before.has(f.path));
 }
 
 /** A view over a silver dimension, or an empty one with its key columns when it does not exist yet. */

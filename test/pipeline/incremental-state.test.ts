@@ -1,0 +1,208 @@
+/**
+ * What a run consumes comes from the Delta log: a crash between two commits of a step, a run that
+ * stopped before gold, an optimize or a restore of an input, all end in the tables an uninterrupted
+ * run gives. A crash is simulated by failing the commit of one table (the commits before it stay).
+ */
+import assert from "node:assert/strict";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { restore } from "../../src/delta/index.ts";
+import { DeltaContext, optimizeTable } from "../../src/engine/index.ts";
+import {
+  landFiles,
+  type PipelineResult,
+  type ProjectConfig,
+  parseProject,
+  retailProjectConfig,
+  runPipeline,
+  tableStore,
+} from "../../src/pipeline/index.ts";
+import { LocalStore } from "../../src/storage/index.ts";
+import { projectTableRows } from "../helpers/project-tables.ts";
+
+const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
+const BATCH_1 = ["customers.csv", "products.csv", "locations.csv", "sales_transactions_0001.csv"];
+const BATCH_2 = ["customers_0002.csv", "sales_transactions_0002.csv"];
+// Batch 3: a customer without an id (dimension quarantine), a new customer and her sale, a sale that
+// fails a rule (quarantine), in a new month.
+const BATCH_3 = {
+  "customers_0003.csv": [
+    "customer_id,first_name,last_name,email,birth_date,signup_date,city,country",
+    ",No,Id,none@x.org,1990-01-01,2023-04-01,Nowhere,US",
+    "C0000005,Grace,Hopper,gh@x.org,1906-12-09,2023-04-01,New York,US",
+  ],
+  "sales_transactions_0003.csv": [
+    "transaction_id,order_date,customer_id,product_id,location_id,quantity,unit_price,discount_pct,payment_method,channel",
+    "T0000000010,2023-04-02,C0000005,P00001,L0001,1,10.00,0,card,store",
+    "T0000000011,2023-04-03,C0000002,P00002,L0002,0,25.50,0,cash,store",
+  ],
+};
+// Columns that differ between two runs of the same data by design.
+const RUN_COLUMNS = ["_run_id", "_ingested_at"];
+
+describe("incremental state from the Delta log", () => {
+  let dir: string;
+  let batch3: string[];
+  let ctx: DeltaContext;
+  let runs = 0;
+  let reference: Awaited<ReturnType<typeof tablesOf>>;
+
+  const newProject = (name: string, expectations: Record<string, Record<string, string>> = {}) =>
+    parseProject({ ...retailProjectConfig(name), expectations }, join(dir, name, "lake.json"));
+  const land = (project: ProjectConfig, files: readonly string[]) =>
+    landFiles(
+      project,
+      files.map((f) => (f.startsWith("/") ? f : join(FIXTURES, f))),
+    );
+  const run = (project: ProjectConfig, select?: string[]): Promise<PipelineResult> =>
+    runPipeline(ctx, project, {
+      runId: `run-${++runs}`,
+      startedAt: Date.parse("2026-01-01T00:00:00Z") + runs * 1000,
+      ...(select ? { select } : {}),
+    });
+  /** Every table's rows without the per-run columns (versions differ after a crash, rows must not). */
+  const tablesOf = async (project: ProjectConfig) =>
+    Object.fromEntries(
+      Object.entries(await projectTableRows(ctx, project, RUN_COLUMNS)).map(([name, t]) => [name, t.rows]),
+    );
+  /** Runs `work` while every commit to a table whose location ends with `table` fails, as in a crash. */
+  const crashingAt = async <T>(table: string, work: () => Promise<T>): Promise<void> => {
+    const put = LocalStore.prototype.put;
+    LocalStore.prototype.put = function (this: LocalStore, key, body, options) {
+      if (this.location.endsWith(`/${table}`) && /^_delta_log\/\d{20}\.json$/.test(key)) {
+        return Promise.reject(new Error(`simulated crash before committing ${table}`));
+      }
+      return put.call(this, key, body, options);
+    };
+    try {
+      await assert.rejects(work, /simulated crash/);
+    } finally {
+      LocalStore.prototype.put = put;
+    }
+  };
+  /** Runs the three batches, with `disturb` before the last run. */
+  const scenario = async (name: string, disturb: (project: ProjectConfig) => Promise<void>) => {
+    const project = newProject(name);
+    await land(project, BATCH_1);
+    await run(project);
+    await land(project, BATCH_2);
+    await run(project);
+    await land(project, batch3);
+    await disturb(project);
+    await run(project);
+    return project;
+  };
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "lake-incremental-"));
+    ctx = await DeltaContext.open({ threads: 1 });
+    batch3 = [];
+    for (const [file, lines] of Object.entries(BATCH_3)) {
+      await writeFile(join(dir, file), `${lines.join("\n")}\n`);
+      batch3.push(join(dir, file));
+    }
+    reference = await tablesOf(await scenario("reference", async () => {}));
+  });
+  after(async () => {
+    ctx.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("the reference scenario quarantines in silver and recomputes April in gold", () => {
+    assert.equal(reference["silver.sales_quarantine"]?.length, 5);
+    assert.ok(reference["silver.dim_customer_quarantine"]?.some((row) => row.includes('"last_name":"Id"')));
+    assert.ok(reference["gold.monthly_sales_summary"]?.some((row) => row.includes('"month":4')));
+  });
+
+  it("a crash after sales_quarantine committed, before sales_enriched, loses and doubles nothing", async () => {
+    const project = await scenario("crash-sales", (p) => crashingAt("sales_enriched", () => run(p)));
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("a crash after a dimension committed, before its quarantine, still fills the quarantine", async () => {
+    const project = await scenario("crash-dimension", (p) =>
+      crashingAt("dim_customer_quarantine", () => run(p)),
+    );
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("a crash before gold, then a run, recomputes the months silver changed", async () => {
+    const project = await scenario("crash-gold", (p) => crashingAt("top_products_monthly", () => run(p)));
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("a run of only bronze and silver, then a full run, brings gold up to date", async () => {
+    const project = await scenario("select-silver", async (p) => {
+      await run(p, ["bronze", "silver"]);
+    });
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("an optimize of bronze.sales does not make its rows new again", async () => {
+    const project = await scenario("optimize-bronze", async (p) => {
+      await run(p, ["bronze"]);
+      const metrics = await optimizeTable(ctx, tableStore(p, "bronze", "sales"));
+      assert.ok(metrics.filesRemoved > 1, "the optimize compacted files");
+    });
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("a restore of silver.sales_enriched is followed by gold on the next run", async () => {
+    const project = await scenario("restore-silver", async () => {});
+    const silver = tableStore(project, "silver", "sales_enriched");
+    await restore(silver, ctx.parquet, 1);
+    const result = await run(project);
+    assert.deepEqual(
+      result.marts.map((m) => [m.table, m.months]),
+      [
+        ["monthly_sales_summary", 1],
+        ["top_products_monthly", 1],
+        ["regional_performance", 1],
+        ["customer_cohorts", 2],
+      ],
+    );
+    const totals = async (sql: string) =>
+      (await ctx.session.connection.runAndReadAll(sql)).getRows().map((r) => r.map(String).join(" "));
+    const { createTableView } = await import("../../src/engine/index.ts");
+    const silverView = await createTableView(ctx, silver, "restored_silver");
+    const goldView = await createTableView(
+      ctx,
+      tableStore(project, "gold", "monthly_sales_summary"),
+      "gold_summary",
+    );
+    assert.deepEqual(
+      await totals(`SELECT year, month, sum(revenue) FROM ${goldView} GROUP BY ALL ORDER BY ALL`),
+      await totals(`SELECT year, month, sum(net_amount) FROM ${silverView} GROUP BY ALL ORDER BY ALL`),
+    );
+    assert.deepEqual(
+      await totals(`SELECT count(*) FROM ${goldView} WHERE month = 4`),
+      ["0"],
+      "April's sales were restored away, and so is April in gold",
+    );
+  });
+
+  it("a NULL transaction id kept by a warn rule does not hide later sales as duplicates", async () => {
+    const project = newProject("null-id", { sales: { transaction_id_present: "warn" } });
+    const nullId = join(dir, "sales_transactions_null.csv");
+    await writeFile(
+      nullId,
+      [
+        "transaction_id,order_date,customer_id,product_id,location_id,quantity,unit_price,discount_pct,payment_method,channel",
+        ",2023-01-20,C0000001,P00001,L0001,1,10.00,0,card,store",
+        ",2023-01-21,C0000001,P00001,L0001,1,10.00,0,card,store",
+      ].join("\n"),
+    );
+    await land(project, [...BATCH_1, nullId]);
+    const first = await run(project);
+    assert.equal(first.sales?.inserted, 4, "both sales without an id are kept: neither is a duplicate");
+    await land(project, BATCH_2);
+    const second = await run(project);
+    assert.deepEqual(
+      [second.sales?.newBronzeRows, second.sales?.inserted, second.sales?.duplicatesRemoved],
+      [3, 2, 1],
+    );
+  });
+});
