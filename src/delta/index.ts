@@ -33,6 +33,7 @@ export {
   statsColumnKey,
   statsValue,
 } from "./stats.ts";
+export { type TableChanges, tableChanges } from "./table-changes.ts";
 export * from "./table-properties.ts";
 export { type CommitTime, commitTimes, versionAtTimestamp } from "./time-travel.ts";
 export {

@@ -14,15 +14,19 @@ export interface CsvReject {
 
 let scanCounter = 0;
 
-/** A scan of one CSV file and the name of the table its rejected lines go to. */
+/** A scan of CSV files, the column naming each row's file, and the table its rejected lines go to. */
 export interface CsvScan {
   readonly sql: string;
+  readonly fileColumn: string;
   readonly rejectsTable: string;
 }
 
+// DuckDB's own name for it is `filename`, which a source may well have as a column of its own.
+const FILE_COLUMN = "_lake_scanned_file";
+
 /**
  * A scan of header-less CSV files whose columns are `columns` (name → DuckDB type), RFC 4180
- * quoting, strict column counts, plus a `filename` column. Each call names its own rejects table
+ * quoting, strict column counts, plus a column naming each row's file (`fileColumn`). Each call names its own rejects table
  * (DuckDB appends to it on every scan), to be read once with {@link takeCsvRejects}.
  */
 export function strictCsvScan(
@@ -33,9 +37,9 @@ export function strictCsvScan(
   const rejectsTable = `csv_rejects_${id}`;
   const columnSpec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
   const sql = `SELECT * FROM read_csv([${paths.map(sqlString).join(", ")}], header = false, auto_detect = false, columns = {${columnSpec}},
-    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, filename = true,
+    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, filename = '${FILE_COLUMN}',
     store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = 'csv_scans_${id}')`;
-  return { sql, rejectsTable };
+  return { sql, fileColumn: FILE_COLUMN, rejectsTable };
 }
 
 /** The lines a scan rejected, one per line (none when it rejected nothing); drops the rejects tables. */

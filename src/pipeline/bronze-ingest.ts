@@ -112,9 +112,9 @@ export async function ingestSource(
       const keys = forBronze
         .map((p) => `(${sqlString(pathOf(p.file.key))}, ${sqlString(p.file.key)})`)
         .join(", ");
-      const sql = `SELECT ${source.columns.map(sqlIdentifier).join(", ")}, make_timestamp(${BigInt(ingestedAt) * 1000n})::TIMESTAMPTZ AS _ingested_at,
-          k.landing_key AS _source_file, _source_row
-        FROM (${scan.sql}) s JOIN (VALUES ${keys}) k(staged, landing_key) ON k.staged = s.filename`;
+      const sql = `SELECT ${source.columns.map((c) => `s.${sqlIdentifier(c)}`).join(", ")}, make_timestamp(${BigInt(ingestedAt) * 1000n})::TIMESTAMPTZ AS _ingested_at,
+          k.landing_key AS _source_file, s._source_row
+        FROM (${scan.sql}) s JOIN (VALUES ${keys}) k(staged, landing_key) ON k.staged = s.${scan.fileColumn}`;
       const txn = forBronze.map((p) => ({ appId: p.appId, version: 1 }));
       bronzeRows = (await writeTable(ctx, bronze, { sql }, { txn, tableName: source.name })).rowsWritten;
       addDuckDbRejects(staged, await takeCsvRejects(ctx.session, scan), source.columns.length);

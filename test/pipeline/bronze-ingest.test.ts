@@ -49,6 +49,21 @@ describe("landing → bronze", () => {
     );
   });
 
+  it("loads a source whose columns are named like the scan's own (filename, staged, landing_key)", async () => {
+    project = parseProject(
+      { sources: { files: { files: "files*.csv", columns: ["filename", "staged", "landing_key"] } } },
+      join(dir, "lake.json"),
+    );
+    await drop("files_1.csv", "filename,staged,landing_key\nreport.pdf,yes,k1\n");
+    const [result] = await ingestSource(ctx, project, source(), INGESTED_AT);
+    assert.equal(result?.bronzeRows, 1);
+    const [row] = await rows(bronzeStores(project, source()).bronze);
+    assert.deepEqual(
+      [row?.filename, row?.staged, row?.landing_key, row?._source_file],
+      ["report.pdf", "yes", "k1", "files/files_1.csv"],
+    );
+  });
+
   it("keeps every good line as text with its file and line, and every malformed line with the reason", async () => {
     await drop(
       "sales_1.csv",
