@@ -42,6 +42,7 @@ export {
   type CommitResult,
   checkConflicts,
   commit,
+  isolationLevel,
   type ReadScope,
   txnAction,
 } from "./transaction.ts";
