@@ -107,7 +107,7 @@ export async function commit(
       operationParameters: request.operationParameters,
       ...(request.operationMetrics ? { operationMetrics: request.operationMetrics } : {}),
       ...(readVersion === undefined ? {} : { readVersion }),
-      isolationLevel: "WriteSerializable",
+      isolationLevel: isolationLevel(request.readScope),
       isBlindAppend: request.readScope.kind === "nothing" && !request.actions.some((a) => "remove" in a),
       engineInfo: ENGINE_INFO,
       txnId,
@@ -156,9 +156,24 @@ export async function commit(
 }
 
 /**
- * The Delta conflict rules (WriteSerializable): a metadata or protocol change conflicts with
- * everything; the same `txn` appId conflicts; removing a file this transaction removes or read
- * conflicts; adding data where this transaction read conflicts. Blind appends never conflict.
+ * The isolation level {@link checkConflicts} gives a commit that read `scope`, as Delta names them
+ * for `commitInfo.isolationLevel`:
+ * - `Serializable` when it read nothing, the table or partitions: a concurrent `add` with
+ *   `dataChange: true` into what it read conflicts even when that commit was a blind append. Delta's
+ *   weaker `WriteSerializable` would let such blind appends through; these checks never do.
+ * - `SnapshotIsolation` when it read exactly some files (a compaction, `dataChange: false`): only
+ *   concurrent removals of those files conflict, never concurrent adds, as for Spark's OPTIMIZE.
+ */
+export function isolationLevel(scope: ReadScope): "Serializable" | "SnapshotIsolation" {
+  return scope.kind === "files" ? "SnapshotIsolation" : "Serializable";
+}
+
+/**
+ * The Delta conflict rules: a metadata or protocol change conflicts with everything; the same `txn`
+ * appId conflicts; removing a file this transaction removes or read conflicts; adding data
+ * (`dataChange: true`) where this transaction read conflicts, whether or not the adding commit was a
+ * blind append (see {@link isolationLevel}). Blind appends, which read nothing, never conflict
+ * over data.
  * @throws CommitConflictError describing the first conflict.
  */
 export function checkConflicts(

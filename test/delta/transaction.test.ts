@@ -3,15 +3,20 @@ import { describe, it } from "node:test";
 import {
   type Action,
   type AddFile,
+  AppendOnlyTableError,
   CommitConflictError,
+  type CommitInfo,
   commit,
   commitKey,
   field,
+  fileKey,
   type ParquetPort,
   parseActions,
+  type ReadScope,
   Snapshot,
   serializeSchema,
   struct,
+  UnsupportedFeatureError,
 } from "../../src/delta/index.ts";
 import {
   MemoryStore,
@@ -20,6 +25,7 @@ import {
   type PutOptions,
   StorageError,
 } from "../../src/storage/index.ts";
+import { rejectsWith } from "../helpers/delta-fixtures.ts";
 
 /** Commits here never checkpoint or read Parquet. */
 const noParquet: ParquetPort = {
@@ -274,5 +280,125 @@ describe("commit", () => {
           "Gave up committing to memory://txn-test after 3 attempts: other writers kept committing first; try again later",
       },
     );
+  });
+});
+
+/** The commitInfo of commit `version`. */
+async function commitInfoOf(store: ObjectStore, version: number): Promise<CommitInfo> {
+  const actions = parseActions(new TextDecoder().decode(await store.get(commitKey(version))));
+  const info = actions.find((a) => "commitInfo" in a);
+  assert.ok(info && "commitInfo" in info, `commit ${version} has a commitInfo`);
+  return info.commitInfo;
+}
+
+describe("commitInfo.isolationLevel", () => {
+  it("records Serializable when the commit read the table, its partitions or nothing", async () => {
+    const { store } = await newTable();
+    const scopes: ReadScope[] = [
+      { kind: "nothing" },
+      { kind: "partitions", matches: (values) => values.p === "a" },
+      { kind: "table" },
+    ];
+    const levels: unknown[] = [];
+    for (const [i, readScope] of scopes.entries()) {
+      const read = await Snapshot.load(store, noParquet);
+      const { version } = await commit(
+        store,
+        noParquet,
+        read,
+        { ...append(`p=a/f${i + 1}.parquet`), readScope },
+        options,
+      );
+      levels.push((await commitInfoOf(store, version)).isolationLevel);
+    }
+    assert.deepEqual(levels, ["Serializable", "Serializable", "Serializable"]);
+  });
+
+  it("records SnapshotIsolation for a compaction that read exactly its files (dataChange=false)", async () => {
+    const { store, read } = await newTable();
+    await commit(
+      store,
+      noParquet,
+      read,
+      {
+        operation: "OPTIMIZE",
+        operationParameters: {},
+        actions: [
+          { remove: { path: "p=a/f0.parquet", dataChange: false } },
+          { add: { ...add("p=a/f0c.parquet"), dataChange: false } },
+        ],
+        readScope: { kind: "files", keys: new Set(read.files().map(fileKey)) },
+      },
+      options,
+    );
+    assert.equal((await commitInfoOf(store, 1)).isolationLevel, "SnapshotIsolation");
+  });
+
+  it("is Serializable indeed: a concurrent blind append into what the commit read conflicts", async () => {
+    const { store, read } = await newTable();
+    await commit(store, noParquet, read, append("p=a/f1.parquet"), options);
+    assert.equal((await commitInfoOf(store, 1)).isBlindAppend, true);
+    await rejectsWith(
+      commit(store, noParquet, read, { ...append("p=a/f2.parquet"), readScope: { kind: "table" } }, options),
+      CommitConflictError,
+      "Commit to memory://txn-test conflicts with concurrent version 1: it added p=a/f1.parquet to data this transaction read",
+    );
+  });
+});
+
+describe("commit checks the writer rules", () => {
+  it("refuses to remove data (dataChange=true) from an append-only table and writes no commit", async () => {
+    const { store, read } = await newTable({ "delta.appendOnly": "true" });
+    const error = await rejectsWith(
+      commit(
+        store,
+        noParquet,
+        read,
+        {
+          operation: "MERGE",
+          operationParameters: {},
+          actions: [{ remove: { path: "p=a/f0.parquet", dataChange: true } }],
+          readScope: { kind: "table" },
+        },
+        options,
+      ),
+      AppendOnlyTableError,
+      "Cannot commit MERGE to the Delta table at memory://txn-test: it is append-only (delta.appendOnly=true), so data can be added but not removed; set delta.appendOnly=false first if removing data is intended",
+    );
+    assert.deepEqual([error.location, error.property], ["memory://txn-test", "delta.appendOnly"]);
+    assert.equal((await Snapshot.load(store, noParquet)).version, 0);
+  });
+
+  it("lets an append-only table take blind appends and rewrites that keep the data", async () => {
+    const { store, read } = await newTable({ "delta.appendOnly": "true" });
+    await commit(store, noParquet, read, append("p=a/f1.parquet"), options);
+    const rewrite = {
+      operation: "OPTIMIZE",
+      operationParameters: {},
+      actions: [
+        { remove: { path: "p=a/f0.parquet", dataChange: false } },
+        { add: { ...add("p=a/f0c.parquet"), dataChange: false } },
+      ] as Action[],
+      readScope: { kind: "files" as const, keys: new Set(read.files().map(fileKey)) },
+    };
+    const result = await commit(store, noParquet, await Snapshot.load(store, noParquet), rewrite, options);
+    assert.equal(result.version, 2);
+  });
+
+  it("refuses a table that needs a writer feature we do not implement and writes no commit", async () => {
+    const { store } = await newTable();
+    await store.put(
+      commitKey(1),
+      new TextEncoder().encode(
+        `${JSON.stringify({ protocol: { minReaderVersion: 1, minWriterVersion: 7, writerFeatures: ["fancyWriterFeature"] } })}\n`,
+      ),
+    );
+    const read = await Snapshot.load(store, noParquet);
+    await rejectsWith(
+      commit(store, noParquet, read, append("p=a/f1.parquet"), options),
+      UnsupportedFeatureError,
+      'Cannot write the Delta table at memory://txn-test: it requires the unsupported writer feature "fancyWriterFeature"',
+    );
+    assert.equal((await Snapshot.load(store, noParquet)).version, 1);
   });
 });
