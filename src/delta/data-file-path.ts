@@ -83,6 +83,28 @@ export function isAbsoluteUri(path: string): boolean {
   return path.startsWith("/") || /^[A-Za-z][A-Za-z0-9+.-]*:/.test(path);
 }
 
+/**
+ * The store key (relative to the table root) of the file a log `path` names, for a table whose store
+ * is at `location` (`file:///abs/table`, `s3://bucket/table`, ...); `undefined` when the path names a
+ * file outside the table: another folder, bucket or file system, or a path that climbs out with `..`.
+ * A relative path is decoded once ({@link decodeAddPath}). An absolute one is decoded and compared
+ * with the root after normalizing the spellings of one place: scheme case, `s3a:`/`s3n:` as `s3:`,
+ * `file:/p`, `file:///p` and `file://localhost/p` as one; a rooted `/p` is on the table's own
+ * file system (bucket).
+ * @throws Error for a path whose escapes are invalid (see {@link decodeAddPath}).
+ */
+export function tableRelativeKey(location: string, path: string): string | undefined {
+  const decoded = decodeAddPath(path);
+  if (!isAbsoluteUri(path)) return decoded;
+  const root = normalizeUri(location).replace(/\/+$/, "");
+  const absolute = decoded.startsWith("/") ? `${schemeAndAuthority(root)}${decoded}` : decoded;
+  const normalized = normalizeUri(absolute);
+  if (!normalized.startsWith(`${root}/`)) return undefined;
+  const key = normalized.slice(root.length + 1);
+  const segments = key.split("/");
+  return segments.some((s) => s === "" || s === "." || s === "..") ? undefined : key;
+}
+
 /** ASCII characters `java.net.URI` leaves unquoted in a path (unreserved, punct, `;`, `/`). */
 const PATH_CHARS = new Set(
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.!~*'():@&=+$,;/",
@@ -93,4 +115,25 @@ function percent(bytes: Iterable<number>): string {
   let out = "";
   for (const byte of bytes) out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   return out;
+}
+
+/** `uri` with its scheme in lower case, `s3a`/`s3n` as `s3`, and a `file:` URI as `file:///path`. */
+function normalizeUri(uri: string): string {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*):(.*)$/s.exec(uri);
+  if (match === null) return uri;
+  const scheme = (match[1] ?? "").toLowerCase();
+  const rest = match[2] ?? "";
+  if (scheme === "s3a" || scheme === "s3n") return `s3:${rest}`;
+  if (scheme !== "file") return `${scheme}:${rest}`;
+  // file:/p (Hadoop), file:///p and file://localhost/p name the same local path; file://host/p
+  // (another host) and file:p (relative) stay as they are, never under a local root.
+  if (rest.startsWith("///")) return `file:${rest}`;
+  if (rest.startsWith("//localhost/")) return `file://${rest.slice("//localhost".length)}`;
+  if (rest.startsWith("/") && !rest.startsWith("//")) return `file://${rest}`;
+  return `file:${rest}`;
+}
+
+/** `scheme://authority` of a normalized URI (`file://` for a local one), to resolve a rooted path. */
+function schemeAndAuthority(uri: string): string {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/]*/.exec(uri)?.[0] ?? "";
 }

@@ -2,11 +2,14 @@
  * VACUUM ("Add File and Remove File", checklist 1.18): deletes files under the table root that no
  * retained version needs. A file is deleted only if no live file and no unexpired tombstone references
  * it, it is older than the retention period, and it is not under a hidden directory (`_…`, `.…`,
- * except partition directories `col=…`). `_delta_log/` is never touched.
+ * except partition directories `col=…`). `_delta_log/` is never touched. Only keys listed under the
+ * table root are candidates, and references are compared as keys under that root whether the log
+ * spells them relative or as absolute URIs (`tableRelativeKey`): a file an absolute path names
+ * outside the table is never deleted, one inside it is kept like any other referenced file.
  */
 import type { ObjectStore } from "../storage/index.ts";
-import { decodeAddPath } from "./data-file-path.ts";
-import { deletionVectorFileKey } from "./deletion-vector.ts";
+import { tableRelativeKey } from "./data-file-path.ts";
+import { type DeletionVectorDescriptor, deletionVectorFileKey } from "./deletion-vector.ts";
 import { InvalidOperationError } from "./errors.ts";
 import type { ParquetPort } from "./parquet-port.ts";
 import { Snapshot } from "./snapshot.ts";
@@ -57,11 +60,17 @@ export async function vacuum(
   }
   const now = clock();
   const cutoff = now - retentionMs;
+  // Keys under the table root that a retained version references; files outside the root are never
+  // listed, so they need no entry.
   const needed = new Set<string>();
-  const keep = (path: string, dv: Parameters<typeof deletionVectorFileKey>[0] | null | undefined) => {
-    needed.add(decodeAddPath(path));
-    const dvKey = dv ? deletionVectorFileKey(dv) : undefined;
-    if (dvKey !== undefined) needed.add(dvKey);
+  const keepKey = (key: string | undefined) => {
+    if (key !== undefined) needed.add(key);
+  };
+  const keep = (path: string, dv: DeletionVectorDescriptor | null | undefined) => {
+    keepKey(tableRelativeKey(store.location, path));
+    if (!dv) return;
+    const dvKey = deletionVectorFileKey(dv);
+    keepKey(dv.storageType === "p" && dvKey !== undefined ? tableRelativeKey(store.location, dvKey) : dvKey);
   };
   for (const add of snapshot.files()) keep(add.path, add.deletionVector);
   for (const remove of snapshot.tombstones()) {

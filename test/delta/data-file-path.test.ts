@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { describe, it } from "node:test";
-import { decodeAddPath, encodeAddPath, isAbsoluteUri } from "../../src/delta/data-file-path.ts";
+import {
+  decodeAddPath,
+  encodeAddPath,
+  isAbsoluteUri,
+  tableRelativeKey,
+} from "../../src/delta/data-file-path.ts";
 import { CORPUS_DIR, corpusTable } from "../helpers/corpus.ts";
 
 interface FileAction {
@@ -47,6 +52,42 @@ describe("decodeAddPath", () => {
 
   it("keeps the scheme and authority of an absolute URI", () => {
     assert.equal(decodeAddPath("s3://bucket/t/a%20b/f.parquet"), "s3://bucket/t/a b/f.parquet");
+  });
+
+  it("maps a relative or absolute path under the table root to its key, one outside to undefined", () => {
+    const keys = (location: string, paths: readonly string[]) =>
+      paths.map((p) => tableRelativeKey(location, p));
+    assert.deepEqual(
+      keys("file:///abs/t", [
+        "a=1/part%201.parquet",
+        "file:///abs/t/part-0.parquet",
+        "file:/abs/t/a=1/part%201.parquet",
+        "file://localhost/abs/t/x.parquet",
+        "FILE:///abs/t/x.parquet",
+        "/abs/t/x.parquet",
+      ]),
+      ["a=1/part 1.parquet", "part-0.parquet", "a=1/part 1.parquet", "x.parquet", "x.parquet", "x.parquet"],
+    );
+    assert.deepEqual(
+      keys("file:///abs/t", [
+        "file:///abs/tt/x.parquet",
+        "file:///abs/t/../u/x.parquet",
+        "file://otherhost/abs/t/x.parquet",
+        "file:///abs/t",
+        "s3://bucket/abs/t/x.parquet",
+      ]),
+      [undefined, undefined, undefined, undefined, undefined],
+    );
+    assert.deepEqual(
+      keys("s3://bucket/t", [
+        "s3://bucket/t/x.parquet",
+        "s3a://bucket/t/x.parquet",
+        "/t/x.parquet",
+        "s3://bucket/t2/x.parquet",
+        "s3://other/t/x.parquet",
+      ]),
+      ["x.parquet", "x.parquet", "x.parquet", undefined, undefined],
+    );
   });
 
   it("refuses a malformed escape or escapes that are not UTF-8, naming the path", () => {
