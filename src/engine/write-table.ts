@@ -70,6 +70,11 @@ export interface WriteOptions {
   /** Add source columns the table lacks as nullable columns (default: refuse them). */
   readonly mergeSchema?: boolean;
   /**
+   * With a whole-table `overwrite`: the table takes the source's schema and `partitionBy`, as CREATE OR
+   * REPLACE TABLE does, instead of enforcing its own. It keeps its id and its history.
+   */
+  readonly replaceTable?: boolean;
+  /**
    * Idempotence: skip the write when the table already recorded this appId at this version or later
    * (with several, when it recorded all of them); they are recorded with the data.
    */
@@ -138,11 +143,16 @@ export async function writeTable(
   }
   const sourceSql = "sql" in source ? source.sql : valuesSql(source.rows, source.schema);
   const incoming = "sql" in source ? await sourceSchema(ctx.session, source.sql) : source.schema;
-  const plan = snapshot
-    ? reconcileSchema(store.location, snapshot.schema, incoming, options.mergeSchema ?? false)
-    : { schema: incoming, evolved: false };
-  const partitionColumns = snapshot?.partitionColumns ?? options.partitionBy ?? [];
-  if (!snapshot) validatePartitionColumns(store.location, incoming, partitionColumns);
+  const replacing = snapshot !== undefined && overwrite && options.replaceTable === true;
+  if (replacing && options.replacePartitions !== undefined) {
+    throw new Error("writeTable: replaceTable replaces the whole table; it cannot take replacePartitions");
+  }
+  const plan =
+    snapshot && !replacing
+      ? reconcileSchema(store.location, snapshot.schema, incoming, options.mergeSchema ?? false)
+      : { schema: incoming, evolved: false };
+  const partitionColumns = (replacing ? undefined : snapshot?.partitionColumns) ?? options.partitionBy ?? [];
+  if (!snapshot || replacing) validatePartitionColumns(store.location, incoming, partitionColumns);
 
   const staged = await withStagingDir(async (dir) => {
     const files = await writeDataFiles(
@@ -176,6 +186,16 @@ export async function writeTable(
     actions.push({ metaData: newMetadata(plan.schema, partitionColumns, options, now) });
   } else if (plan.evolved) {
     actions.push({ metaData: { ...snapshot.metadata, schemaString: serializeSchema(plan.schema) } });
+  } else if (
+    replacing &&
+    (serializeSchema(plan.schema) !== snapshot.metadata.schemaString ||
+      JSON.stringify(partitionColumns) !== JSON.stringify(snapshot.partitionColumns))
+  ) {
+    const needed = protocolFor(plan.schema);
+    if (needed.minWriterVersion > snapshot.protocol.minWriterVersion) actions.push({ protocol: needed });
+    actions.push({
+      metaData: { ...snapshot.metadata, schemaString: serializeSchema(plan.schema), partitionColumns },
+    });
   }
   actions.push(...removes.map((remove) => ({ remove })), ...adds.map((add) => ({ add })));
   for (const t of txns) actions.push(txnAction(t.appId, t.version, now));

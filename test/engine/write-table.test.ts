@@ -98,6 +98,28 @@ describe("writeTable", () => {
     assert.equal(old.numFiles, 1);
   });
 
+  it("replaces the table's schema and partitioning when asked, keeping its id and history", async () => {
+    await writeTable(ctx, store, { rows: rows(1, 2), schema }, { partitionBy: ["day"] });
+    const before = await ctx.snapshot(store);
+    await writeTable(
+      ctx,
+      store,
+      { sql: "SELECT 7::INTEGER AS code, 'a' AS name" },
+      { mode: "overwrite", replaceTable: true, partitionBy: ["name"] },
+    );
+    const after = await ctx.snapshot(store);
+    assert.deepEqual(
+      [
+        after.metadata.id,
+        after.partitionColumns,
+        after.schema.fields.map((f) => `${f.name} ${String(f.type)}`),
+      ],
+      [before.metadata.id, ["name"], ["code integer", "name string"]],
+    );
+    const old = await ctx.snapshot(store, { version: 0 });
+    assert.deepEqual(old.partitionColumns, ["day"], "time travel reads the old shape");
+  });
+
   it("commits an empty append as a version with no files", async () => {
     await writeTable(ctx, store, { rows: rows(1), schema });
     const empty = await writeTable(ctx, store, { rows: [], schema });

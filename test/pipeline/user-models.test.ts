@@ -123,6 +123,41 @@ describe("user models declared in lake.json", () => {
     assert.deepEqual((await run(edited, "inc-5", true)).at(-1), "silver.constant rebuilt, 1 rows");
   });
 
+  it("a model whose SQL goes A → B → A is rebuilt each time, and takes a new partitionBy and schema", async () => {
+    const withModel = (query: string, partitionBy?: string[]) =>
+      parseProject(
+        {
+          ...retailProjectConfig("definitions"),
+          models: { answer: { zone: "silver", query, ...(partitionBy ? { partitionBy } : {}) } },
+        },
+        join(dir, "definitions", "lake.json"),
+      );
+    const a = "SELECT 1 AS answer, 'x' AS kind";
+    const b = "SELECT 2 AS answer, 'y' AS kind";
+    await project("definitions", {});
+    const build = async (p: ProjectConfig) =>
+      (await runPipeline(ctx, p, { runId: `def-${Date.now()}`, startedAt: Date.now() })).models.map(
+        (m) => `${m.rebuilt ? "rebuilt" : "up to date"}`,
+      );
+    assert.deepEqual(await build(withModel(a)), ["rebuilt"]);
+    assert.deepEqual(await build(withModel(b)), ["rebuilt"]);
+    assert.deepEqual(await build(withModel(a)), ["rebuilt"]);
+    assert.deepEqual(await rows(withModel(a), "silver", "answer"), ['{"answer":1,"kind":"x"}']);
+    assert.deepEqual(await build(withModel(a)), ["up to date"]);
+
+    assert.deepEqual(await build(withModel(a, ["kind"])), ["rebuilt"]);
+    const store = new LocalStore(join(dir, "definitions", "lake", "silver", "answer"));
+    assert.deepEqual((await ctx.snapshot(store)).partitionColumns, ["kind"]);
+    assert.deepEqual(await build(withModel("SELECT 3 AS answer")), ["rebuilt"]);
+    const snapshot = await ctx.snapshot(store);
+    assert.deepEqual(
+      [snapshot.partitionColumns, snapshot.schema.fields.map((f) => f.name)],
+      [[], ["answer"]],
+      "the dropped column and the partitioning are gone",
+    );
+    assert.deepEqual(await rows(withModel(a), "silver", "answer"), ['{"answer":3}']);
+  });
+
   it("fails the run naming the model and DuckDB's message when its SQL is wrong, and records the failure", async () => {
     const p = await project("broken", {
       oops: { zone: "silver", query: "SELECT nope FROM silver.sales_enriched" },
