@@ -16,13 +16,16 @@ export {
   vacuum,
 } from "../delta/index.ts";
 export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
-export type { PipelineResult } from "../pipeline/index.ts";
+export type { LeaseRecord, PipelineResult } from "../pipeline/index.ts";
 export {
   AccountingError,
   HeaderMismatchError,
   LandingError,
   PipelineDataError,
   ProjectConfigError,
+  RunLeaseError,
+  RunLeaseHeldError,
+  RunLeaseLostError,
 } from "../pipeline/index.ts";
 export { StorageError } from "../storage/index.ts";
 export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
@@ -31,7 +34,15 @@ export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
 export { storeForLocation } from "./locations.ts";
 export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
-export { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
+export {
+  describeHolder,
+  ingestFiles,
+  initProject,
+  projectStatus,
+  type RunProjectOptions,
+  runProject,
+  type TableStatus,
+} from "./project.ts";
 export { type QueryResult, queryProject } from "./query.ts";
 export * from "./row-format.ts";
 export {

@@ -5,18 +5,23 @@
 import { randomUUID } from "node:crypto";
 import { mkdir, readdir, writeFile } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
-import { loadIfExists } from "../engine/index.ts";
+import { type DeltaContext, loadIfExists } from "../engine/index.ts";
 import {
   CONFIG_FILE,
+  currentLeaseHolder,
   type LandedFile,
+  type LeaseRecord,
   landFiles,
   listRuns,
   loadProject,
   type PipelineResult,
   type ProjectConfig,
   projectTables,
+  RunLease,
+  type RunLeaseOptions,
   type RunRecord,
   retailProjectConfig,
+  runLeaseStore,
   runPipeline,
   tableStore,
   ZONES,
@@ -55,20 +60,63 @@ export async function ingestFiles(projectDir: string, files: readonly string[]):
   return landFiles(await loadProject(projectDir), files);
 }
 
+/** Options of {@link runProject}. */
+export interface RunProjectOptions {
+  /** Re-process everything from bronze (surrogate keys stay as they are). */
+  readonly fullRefresh?: boolean;
+  /** Only these layers or models. */
+  readonly select?: readonly string[];
+  /** How long to wait for another run of the project to finish, in ms (default 0: fail at once). */
+  readonly waitMs?: number;
+  /** The lease's durations and clock (defaults: 60 s, renewed every 10 s, the real clock). */
+  readonly lease?: Omit<RunLeaseOptions, "waitMs" | "onWait" | "startedAt">;
+}
+
 /**
- * Runs the pipeline for the project in `projectDir` with a fresh run id (see pipeline/run-pipeline.ts).
+ * Runs the pipeline for the project in `projectDir` with a fresh run id (see pipeline/run-pipeline.ts),
+ * holding the project's run lease (pipeline/run-lease.ts) from start to end: one run at a time.
+ * @throws RunLeaseHeldError when another run holds the project (after `waitMs`); RunLeaseLostError when
+ * this run lost the lease (it stops at its next use of the engine); the pipeline's errors
  */
 export async function runProject(
   projectDir: string,
-  options: { readonly fullRefresh?: boolean; readonly select?: readonly string[] } = {},
+  options: RunProjectOptions = {},
   progress: (line: string) => void = () => {},
 ): Promise<PipelineResult> {
   const project = await loadProject(projectDir);
-  const startedAt = Date.now();
-  const runId = `${new Date(startedAt).toISOString().replace(/[-:.]/g, "")}-${randomUUID().slice(0, 8)}`;
-  return withProjectEngine(project, (ctx) =>
-    runPipeline(ctx, project, { runId, startedAt, ...options }, progress),
-  );
+  const runId = `${new Date().toISOString().replace(/[-:.]/g, "")}-${randomUUID().slice(0, 8)}`;
+  const lease = await RunLease.acquire(runLeaseStore(project), runId, {
+    ...options.lease,
+    waitMs: options.waitMs ?? 0,
+    onWait: (holder) => progress(`Waiting for ${describeHolder(holder)} to finish`),
+  });
+  try {
+    lease.startRenewing((lost) => progress(lost.message));
+    const { fullRefresh, select } = options;
+    const result = await withProjectEngine(project, (ctx) =>
+      runPipeline(
+        whileHeld(lease, ctx),
+        project,
+        {
+          runId,
+          startedAt: lease.record.startedAt,
+          ...(fullRefresh === undefined ? {} : { fullRefresh }),
+          ...(select === undefined ? {} : { select }),
+        },
+        progress,
+      ),
+    );
+    lease.assertHeld();
+    return result;
+  } finally {
+    // A lease that cannot be released expires: say so rather than hide the run's own outcome.
+    await lease.release().catch((error: unknown) => {
+      progress(
+        `Could not release the run lease (${error instanceof Error ? error.message : String(error)}); ` +
+          `the next run can start after it expires at ${new Date(lease.record.expiresAt).toISOString()}`,
+      );
+    });
+  }
 }
 
 /** One table of the lake for `lake status`. */
@@ -82,11 +130,18 @@ export interface TableStatus {
   readonly lastCommit: string;
 }
 
-/** Every Delta table in the project's bronze, silver and gold zones, and the last recorded run. */
-export async function projectStatus(
-  projectDir: string,
-): Promise<{ project: ProjectConfig; tables: TableStatus[]; lastRun: RunRecord | undefined }> {
+/**
+ * Every Delta table in the project's bronze, silver and gold zones, the last recorded run, and the run
+ * that holds the project now, if any.
+ */
+export async function projectStatus(projectDir: string): Promise<{
+  project: ProjectConfig;
+  tables: TableStatus[];
+  lastRun: RunRecord | undefined;
+  running: LeaseRecord | undefined;
+}> {
   const project = await loadProject(projectDir);
+  const running = await currentLeaseHolder(runLeaseStore(project));
   return withProjectEngine(project, async (ctx) => {
     const tables: TableStatus[] = [];
     const byZone = [...projectTables(project)].sort(
@@ -104,6 +159,25 @@ export async function projectStatus(
         lastCommit: new Date(snapshot.timestamp).toISOString(),
       });
     }
-    return { project, tables, lastRun: (await listRuns(ctx, project))[0] };
+    return { project, tables, lastRun: (await listRuns(ctx, project))[0], running };
+  });
+}
+
+/** `run <id> (<host>, pid <pid>, started at <ISO time>)`, for messages. */
+export function describeHolder(holder: LeaseRecord): string {
+  return `run ${holder.runId} (${holder.host}, pid ${holder.pid}, started at ${new Date(holder.startedAt).toISOString()})`;
+}
+
+/**
+ * The engine as a run sees it while it holds the lease: once the lease is lost, the run's next use of
+ * the engine throws RunLeaseLostError, so it stops before it writes more.
+ */
+function whileHeld(lease: RunLease, ctx: DeltaContext): DeltaContext {
+  return new Proxy(ctx, {
+    get(target, property) {
+      lease.assertHeld();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
   });
 }

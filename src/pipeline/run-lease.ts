@@ -50,7 +50,7 @@ export interface RunLeaseOptions {
   readonly onWait?: (holder: LeaseRecord) => void;
   readonly host?: string;
   readonly pid?: number;
-  /** The run's start time (default: now). */
+  /** The run's start time (default: when the lease is taken). */
   readonly startedAt?: number;
   /** The clock (default `Date.now`). */
   readonly now?: () => number;
@@ -103,11 +103,10 @@ export class RunLease {
     const settings = resolveSettings(options);
     const { now } = settings;
     const start = now();
-    const startedAt = options.startedAt ?? start;
     let pause = FIRST_POLL_MS;
     let toldAbout: number | undefined;
     for (;;) {
-      const taken = await take(store, runId, startedAt, settings);
+      const taken = await take(store, runId, options.startedAt, settings);
       if (taken.held !== undefined) return new RunLease(store, taken.held, settings);
       const holder = taken.holder;
       const left = start + (options.waitMs ?? 0) - now();
@@ -246,7 +245,7 @@ function resolveSettings(options: RunLeaseOptions): Settings {
 async function take(
   store: ObjectStore,
   runId: string,
-  startedAt: number,
+  startedAt: number | undefined,
   settings: Settings,
 ): Promise<{ held: LeaseRecord; holder?: undefined } | { held?: undefined; holder: LeaseRecord }> {
   for (;;) {
@@ -258,7 +257,7 @@ async function take(
       runId,
       host: settings.host,
       pid: settings.pid,
-      startedAt,
+      startedAt: startedAt ?? now,
       renewedAt: now,
       expiresAt: now + settings.ttlMs,
       released: false,

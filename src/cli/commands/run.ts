@@ -1,8 +1,9 @@
-/** `lake run [--select MODEL]... [--full-refresh] [--project DIR] [--json]` */
+/** `lake run [--select MODEL]... [--full-refresh] [--wait SECONDS] [--project DIR] [--json]` */
 import { runProject } from "../../lake/index.ts";
+import { intFlag } from "../args.ts";
 import type { Command } from "../command.ts";
 
-const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--project DIR] [--json]
+const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--wait SECONDS] [--project DIR] [--json]
 
 Runs the pipeline on what is new since the last run:
   bronze   every landing file not yet loaded → bronze.<source> (columns as text, with _ingested_at,
@@ -13,11 +14,16 @@ Runs the pipeline on what is new since the last run:
   gold     monthly_sales_summary, top_products_monthly, regional_performance (recomputed for the months
            the new sales touched), customer_cohorts
 Every run is recorded in lake/_system/runs. Re-running with nothing new changes nothing.
+One run at a time per project: a run holds a lease in lake/_system/lease (renewed every 10 s, expiring
+60 s after its last renewal). Another run exits 1 saying which run holds the project, or waits with
+--wait; the lease of a run that was killed is taken over once it expires.
 
 Options:
   --select MODEL   run only this layer (bronze, silver, gold) or model (e.g. sales_enriched, marts);
                    repeat for several
   --full-refresh   rebuild silver and gold from all of bronze (surrogate keys stay the same)
+  --wait SECONDS   when another run holds the project, wait up to this long for it to finish
+                   (default 0: exit 1 at once)
   --project DIR    the project folder (default: the current folder or the nearest parent with lake.json)
   --json           print what the run did as JSON`;
 
@@ -27,6 +33,7 @@ export const run: Command = {
   options: {
     select: { type: "string", multiple: true },
     "full-refresh": { type: "boolean" },
+    wait: { type: "string" },
     project: { type: "string" },
     json: { type: "boolean" },
   },
@@ -34,9 +41,14 @@ export const run: Command = {
     const projectDir = typeof args.values.project === "string" ? args.values.project : ".";
     const json = args.values.json === true;
     const select = Array.isArray(args.values.select) ? args.values.select : undefined;
+    const waitSeconds = intFlag(args, "wait") ?? 0;
     const result = await runProject(
       projectDir,
-      { fullRefresh: args.values["full-refresh"] === true, ...(select ? { select } : {}) },
+      {
+        fullRefresh: args.values["full-refresh"] === true,
+        ...(select ? { select } : {}),
+        waitMs: waitSeconds * 1000,
+      },
       json ? () => {} : (line: string) => io.stdout(`${line}\n`),
     );
     if (json) {

@@ -1,10 +1,11 @@
 /** `lake status [--project DIR] [--json]` */
-import { projectStatus, textTable } from "../../lake/index.ts";
+import { describeHolder, projectStatus, textTable } from "../../lake/index.ts";
 import type { Command } from "../command.ts";
 
 const usage = `Usage: lake status [--project DIR] [--json]
 
-Lists the project's tables in every zone with their version, files, rows and last commit.
+Lists the project's tables in every zone with their version, files, rows and last commit, the last
+recorded run, and the run that holds the project now, if one does.
 
 Options:
   --project DIR   the project folder (default: the current folder or the nearest parent with lake.json)
@@ -15,7 +16,7 @@ export const status: Command = {
   usage,
   options: { project: { type: "string" }, json: { type: "boolean" } },
   async run(args, io) {
-    const { project, tables, lastRun } = await projectStatus(
+    const { project, tables, lastRun, running } = await projectStatus(
       typeof args.values.project === "string" ? args.values.project : ".",
     );
     if (args.values.json) {
@@ -28,6 +29,10 @@ export const status: Command = {
       io.stdout(
         `Last run ${lastRun.runId}: ${lastRun.status} at ${when}${lastRun.error ? `: ${lastRun.error}` : ""}\n`,
       );
+    }
+    if (running) {
+      const expires = new Date(running.expiresAt).toISOString();
+      io.stdout(`Running now: ${describeHolder(running)}; its lease expires at ${expires} unless renewed\n`);
     }
     if (tables.length === 0) {
       io.stdout('No tables yet: "lake ingest FILE..." then "lake run".\n');
