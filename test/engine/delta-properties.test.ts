@@ -46,13 +46,8 @@ import {
   optimizeTable,
   writeTable,
 } from "../../src/engine/index.ts";
-import {
-  LocalStore,
-  MemoryStore,
-  type ObjectMeta,
-  type ObjectStore,
-  type PutOptions,
-} from "../../src/storage/index.ts";
+import { LocalStore, MemoryStore, type ObjectStore } from "../../src/storage/index.ts";
+import { HoldingStore } from "../helpers/holding-store.ts";
 import {
   applyChange,
   BASE_COLUMNS,
@@ -61,109 +56,17 @@ import {
   type ModelColumn,
   type ModelRow,
   type ModelState,
-  type Predicate,
   predicateSql,
   sortedRows,
   stateRows,
   TableModel,
 } from "../helpers/table-model.ts";
+import { type Op, type RowSpec, type Scenario, scenarioArbitrary } from "../helpers/table-scenarios.ts";
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 40);
 const MAX_STEPS = Number(process.env.PROPERTY_MAX_STEPS ?? 10);
 const SEED = Number(process.env.PROPERTY_SEED ?? 20240612);
 const PATH = process.env.PROPERTY_PATH;
-
-interface RowSpec {
-  readonly part: number | null;
-  readonly val: string | null;
-}
-
-type Op =
-  | { readonly kind: "append" | "evolve" | "overwrite"; readonly rows: readonly RowSpec[] }
-  | {
-      readonly kind: "replacePartitions";
-      readonly parts: ReadonlyArray<number | null>;
-      readonly rows: readonly RowSpec[];
-    }
-  | { readonly kind: "delete"; readonly predicate: Predicate }
-  | { readonly kind: "optimize" | "vacuum" }
-  /** Restores the `pick`-th (modulo) older version that is still readable. */
-  | { readonly kind: "restore"; readonly pick: number };
-
-interface Scenario {
-  readonly store: "local" | "memory";
-  readonly partitioned: boolean;
-  readonly checkpointInterval: number;
-  readonly writers: number;
-  readonly create: readonly RowSpec[];
-  /** Each step is one operation, or a group of operations by different writers racing to commit. */
-  readonly steps: ReadonlyArray<readonly Op[]>;
-}
-
-const partArb = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(0, 1, 2) },
-  { weight: 1, arbitrary: fc.constant(null) },
-);
-const valArb = fc.constantFrom<string | null>("a", "b", "it's", "ünï 😀", "", null);
-const rowsArb = fc.array(fc.record({ part: partArb, val: valArb }), { maxLength: 4 });
-const predicateArb: fc.Arbitrary<Predicate> = fc.oneof(
-  fc.record({
-    kind: fc.constant("idMod" as const),
-    modulus: fc.integer({ min: 2, max: 3 }),
-    remainder: fc.integer({ min: 0, max: 1 }),
-  }),
-  fc.record({ kind: fc.constant("partIs" as const), part: fc.constantFrom(0, 1, 2) }),
-  fc.constant({ kind: "valIsNull" as const }),
-  fc.record({ kind: fc.constant("valIs" as const), val: fc.constantFrom("a", "it's", "") }),
-);
-
-function opArb(partitioned: boolean, withVacuum: boolean): fc.Arbitrary<Op> {
-  const ops: Array<fc.WeightedArbitrary<Op>> = [
-    { weight: 5, arbitrary: rowsArb.map((rows) => ({ kind: "append" as const, rows })) },
-    { weight: 1, arbitrary: rowsArb.map((rows) => ({ kind: "evolve" as const, rows })) },
-    { weight: 2, arbitrary: rowsArb.map((rows) => ({ kind: "overwrite" as const, rows })) },
-    { weight: 2, arbitrary: predicateArb.map((predicate) => ({ kind: "delete" as const, predicate })) },
-    { weight: 2, arbitrary: fc.constant({ kind: "optimize" as const }) },
-    { weight: 2, arbitrary: fc.nat({ max: 30 }).map((pick) => ({ kind: "restore" as const, pick })) },
-  ];
-  if (partitioned) {
-    const parts = fc.uniqueArray(partArb, { minLength: 1, maxLength: 2 });
-    ops.push({
-      weight: 2,
-      arbitrary: fc
-        .record({ parts, rows: rowsArb })
-        .map(({ parts, rows }) => ({ kind: "replacePartitions" as const, parts, rows })),
-    });
-  }
-  // A vacuum with retention 0 would delete the staged files of writers still in flight: never raced.
-  if (withVacuum) ops.push({ weight: 1, arbitrary: fc.constant({ kind: "vacuum" as const }) });
-  return fc.oneof(...ops);
-}
-
-const scenarioArb: fc.Arbitrary<Scenario> = fc
-  .record({
-    store: fc.constantFrom("local" as const, "memory" as const),
-    partitioned: fc.boolean(),
-    checkpointInterval: fc.constantFrom(2, 3),
-    writers: fc.integer({ min: 1, max: 3 }),
-    create: rowsArb,
-  })
-  .chain((base) => {
-    const solo = opArb(base.partitioned, true).map((op) => [op]);
-    const group =
-      base.writers === 1
-        ? solo
-        : fc.oneof(
-            { weight: 3, arbitrary: solo },
-            {
-              weight: 2,
-              arbitrary: fc.array(opArb(base.partitioned, false), { minLength: 2, maxLength: base.writers }),
-            },
-          );
-    return fc
-      .array(group, { minLength: 1, maxLength: MAX_STEPS })
-      .map((steps): Scenario => ({ ...base, steps }));
-  });
 
 describe("Delta tables under random operations by up to three writers", () => {
   let dir: string;
@@ -185,7 +88,7 @@ describe("Delta tables under random operations by up to three writers", () => {
   it("read at every version what the model holds, and commit only serializable histories", async (t) => {
     let runNumber = 0;
     await fc.assert(
-      fc.asyncProperty(scenarioArb, async (scenario) => {
+      fc.asyncProperty(scenarioArbitrary(MAX_STEPS), async (scenario) => {
         const name = `run-${++runNumber}`;
         const store =
           scenario.store === "local"
@@ -627,66 +530,6 @@ function settle(work: Promise<number | undefined>): Promise<Outcome> {
     (version) => ({ version }),
     (error: unknown) => ({ error }),
   );
-}
-
-/**
- * A store that holds the first commit put (`_delta_log/N.json`, put-if-absent) until released, so a
- * writer's snapshot and data files are ready while other writers commit first.
- */
-class HoldingStore implements ObjectStore {
-  readonly location: string;
-  readonly reached: Promise<void>;
-  #reach = () => {};
-  #release = () => {};
-  readonly #released: Promise<void>;
-  #armed = true;
-
-  constructor(private readonly inner: ObjectStore) {
-    this.location = inner.location;
-    this.reached = new Promise((resolve) => {
-      this.#reach = resolve;
-    });
-    this.#released = new Promise((resolve) => {
-      this.#release = resolve;
-    });
-  }
-
-  release(): void {
-    this.#release();
-  }
-
-  async put(key: string, body: Uint8Array, options?: PutOptions): Promise<ObjectMeta> {
-    if (this.#armed && options?.ifNoneMatch && /^_delta_log\/\d{20}\.json$/.test(key)) {
-      this.#armed = false;
-      this.#reach();
-      await this.#released;
-    }
-    return this.inner.put(key, body, options);
-  }
-  get(key: string) {
-    return this.inner.get(key);
-  }
-  getRange(key: string, start: number, end: number) {
-    return this.inner.getRange(key, start, end);
-  }
-  head(key: string) {
-    return this.inner.head(key);
-  }
-  list(prefix: string, options?: Parameters<ObjectStore["list"]>[1]) {
-    return this.inner.list(prefix, options);
-  }
-  putStream(key: string, body: AsyncIterable<Uint8Array>, options?: PutOptions) {
-    return this.inner.putStream(key, body, options);
-  }
-  getStream(key: string) {
-    return this.inner.getStream(key);
-  }
-  delete(key: string) {
-    return this.inner.delete(key);
-  }
-  localPath(key: string) {
-    return this.inner.localPath(key);
-  }
 }
 
 function deltaField(c: ModelColumn) {
