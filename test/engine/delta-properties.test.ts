@@ -97,7 +97,7 @@ describe("Delta tables under random operations by up to three writers", () => {
         const run: Run = {
           scenario,
           store,
-          model: new TableModel(scenario.partitioned),
+          model: new TableModel(scenario.partitionColumn),
           writers,
           reader,
           nextId: 1,
@@ -161,18 +161,19 @@ interface Prepared {
 
 async function runScenario(run: Run): Promise<void> {
   const { scenario, model } = run;
-  const create = model.planAppend(modelRows(run, scenario.create, BASE_COLUMNS));
+  const createRows = modelRows(run, scenario.create, BASE_COLUMNS);
+  const create = model.planAppend(createRows);
   const schema = struct(...BASE_COLUMNS.map(deltaField));
   const created = await writeTable(
     run.writers[0] as DeltaContext,
     run.store,
-    { rows: create.adds.flatMap((f) => f.rows), schema },
+    { rows: createRows, schema },
     {
-      ...(scenario.partitioned ? { partitionBy: ["part"] } : {}),
+      ...(scenario.partitionColumn ? { partitionBy: [scenario.partitionColumn] } : {}),
       configuration: { "delta.checkpointInterval": String(scenario.checkpointInterval) },
     },
   );
-  run.log.push(`v0: create ${describeRows(create.adds.flatMap((f) => f.rows))}`);
+  run.log.push(`v0: create ${describeRows(createRows)}`);
   assert.equal(created.version, model.commit(create));
   run.commits.push("CREATE TABLE AS SELECT");
 
@@ -283,7 +284,9 @@ function mustCommit(p: Prepared, winners: readonly ModelChange[]): boolean {
     case "replacePartitions": {
       const parts = p.op.parts;
       return winners.every(
-        (w) => w.removes.size === 0 && w.adds.every((f) => w.rearrangeOnly || !parts.includes(f.part)),
+        (w) =>
+          w.removes.size === 0 &&
+          w.adds.every((f) => w.rearrangeOnly || !parts.some((value) => value === f.partition)),
       );
     }
     default:
@@ -370,7 +373,11 @@ function prepare(run: Run, op: Op, read: ModelState, newColumn: string): Prepare
         `overwrite partitions ${JSON.stringify(parts)} with ${describeRows(rows)}`,
         rows,
         (state) => model.planOverwrite(state, rows, parts),
-        { mode: "overwrite", replacePartitions: parts.map((part) => ({ part })), commitOptions },
+        {
+          mode: "overwrite",
+          replacePartitions: parts.map((value) => ({ [run.scenario.partitionColumn ?? "part"]: value })),
+          commitOptions,
+        },
       );
     }
     case "delete": {
@@ -445,15 +452,21 @@ async function checkVersion(run: Run, version: number): Promise<void> {
     rows.push(canonicalRow(expected.schema, row));
   assert.deepEqual(sortedRows(rows), stateRows(expected), `rows of version ${version}`);
   assert.equal(snapshot.numFiles, expected.files.length, `live files of version ${version}`);
-  // Data skipping trusts each file's stats: they must describe its rows.
+  // Data skipping trusts each file's stats: they must describe its rows. (A partition column has none.)
+  const nullable = run.scenario.partitionColumn === "val" ? "part" : "val";
   for (const add of snapshot.files()) {
     const fileRows = await readFileRows(snapshot, run.store, run.reader.parquet, add);
     const stats = JSON.parse(add.stats ?? "{}") as FileStats;
     const ids = fileRows.map((row) => Number(row.id));
     assert.deepEqual(
-      [stats.numRecords, stats.minValues?.id, stats.maxValues?.id, stats.nullCount?.val],
-      [fileRows.length, Math.min(...ids), Math.max(...ids), fileRows.filter((r) => r.val === null).length],
-      `stats (numRecords, id min and max, val nulls) of ${add.path} in version ${version}`,
+      [stats.numRecords, stats.minValues?.id, stats.maxValues?.id, stats.nullCount?.[nullable]],
+      [
+        fileRows.length,
+        Math.min(...ids),
+        Math.max(...ids),
+        fileRows.filter((r) => r[nullable] === null).length,
+      ],
+      `stats (numRecords, id min and max, ${nullable} nulls) of ${add.path} in version ${version}`,
     );
   }
 }

@@ -5,8 +5,8 @@
  * applied to the newest state when they commit, so a commit made after other writers' commits is
  * modelled the way the log replays it. The model also knows which versions a vacuum left readable.
  *
- * The table's columns are `id long NOT NULL`, `part integer` (the partition column when partitioned),
- * `val string`, then nullable string columns added by schema evolution.
+ * The table's columns are `id long NOT NULL`, `part integer`, `val string`, then nullable string
+ * columns added by schema evolution; `part` or `val` may be the partition column.
  */
 
 /** A value of a model row: `id` is a bigint, `part` a number, the rest strings. */
@@ -22,7 +22,7 @@ export interface ModelColumn {
 /** One data file: an id standing for its path, its partition value (null when unpartitioned or null). */
 export interface ModelFile {
   readonly id: number;
-  readonly part: number | null;
+  readonly partition: ModelValue;
   readonly rows: readonly ModelRow[];
 }
 
@@ -62,7 +62,8 @@ export class TableModel {
   readonly #vacuumed = new Set<number>();
   #nextFileId = 0;
 
-  constructor(readonly partitioned: boolean) {}
+  /** `partitionColumn`: `part`, `val` or none. */
+  constructor(readonly partitionColumn: "part" | "val" | undefined) {}
 
   /** The newest version (-1 before the table exists). */
   get latest(): number {
@@ -96,15 +97,26 @@ export class TableModel {
     return this.state(version).files.every((f) => !this.#vacuumed.has(f.id));
   }
 
-  /** New files holding `rows`: one per partition value when partitioned, none for no rows. */
-  newFiles(rows: readonly ModelRow[]): ModelFile[] {
-    if (!this.partitioned) return rows.length === 0 ? [] : [{ id: this.#nextFileId++, part: null, rows }];
-    const groups = new Map<number | null, ModelRow[]>();
+  /**
+   * The row as the table stores it: an empty string in a string partition column is null, as Delta
+   * requires.
+   */
+  stored(row: ModelRow): ModelRow {
+    return this.partitionColumn === "val" && row.val === "" ? { ...row, val: null } : row;
+  }
+
+  /** New files holding `written` (as stored): one per partition value when partitioned, none for no rows. */
+  newFiles(written: readonly ModelRow[]): ModelFile[] {
+    const rows = written.map((row) => this.stored(row));
+    const column = this.partitionColumn;
+    if (column === undefined)
+      return rows.length === 0 ? [] : [{ id: this.#nextFileId++, partition: null, rows }];
+    const groups = new Map<ModelValue, ModelRow[]>();
     for (const row of rows) {
-      const part = row.part as number | null;
-      groups.set(part, [...(groups.get(part) ?? []), row]);
+      const value = row[column] ?? null;
+      groups.set(value, [...(groups.get(value) ?? []), row]);
     }
-    return [...groups].map(([part, grouped]) => ({ id: this.#nextFileId++, part, rows: grouped }));
+    return [...groups].map(([partition, grouped]) => ({ id: this.#nextFileId++, partition, rows: grouped }));
   }
 
   /** An append of `rows`; with `schema`, the append also evolves the schema to it. */
@@ -113,12 +125,8 @@ export class TableModel {
   }
 
   /** An overwrite of the whole table, or with `parts` of the files in those partitions. */
-  planOverwrite(
-    state: ModelState,
-    rows: readonly ModelRow[],
-    parts?: ReadonlyArray<number | null>,
-  ): ModelChange {
-    const replaced = state.files.filter((f) => parts === undefined || parts.includes(f.part));
+  planOverwrite(state: ModelState, rows: readonly ModelRow[], parts?: readonly ModelValue[]): ModelChange {
+    const replaced = state.files.filter((f) => parts === undefined || parts.includes(f.partition));
     return { removes: new Set(replaced.map((f) => f.id)), adds: this.newFiles(rows) };
   }
 
@@ -130,22 +138,22 @@ export class TableModel {
       const kept = f.rows.filter((row) => !matches(predicate, row));
       if (kept.length === f.rows.length) continue;
       removes.add(f.id);
-      if (kept.length > 0) adds.push({ id: this.#nextFileId++, part: f.part, rows: kept });
+      if (kept.length > 0) adds.push({ id: this.#nextFileId++, partition: f.partition, rows: kept });
     }
     return removes.size === 0 ? undefined : { removes, adds };
   }
 
   /** A compaction of each partition holding more than one file; undefined when there is none. */
   planOptimize(state: ModelState): ModelChange | undefined {
-    const groups = new Map<number | null, ModelFile[]>();
-    for (const f of state.files) groups.set(f.part, [...(groups.get(f.part) ?? []), f]);
+    const groups = new Map<ModelValue, ModelFile[]>();
+    for (const f of state.files) groups.set(f.partition, [...(groups.get(f.partition) ?? []), f]);
     const bins = [...groups.values()].filter((files) => files.length > 1);
     if (bins.length === 0) return undefined;
     return {
       removes: new Set(bins.flat().map((f) => f.id)),
       adds: bins.map((files) => ({
         id: this.#nextFileId++,
-        part: files[0]?.part ?? null,
+        partition: files[0]?.partition ?? null,
         rows: files.flatMap((f) => f.rows),
       })),
       rearrangeOnly: true,
