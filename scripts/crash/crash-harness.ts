@@ -1,0 +1,46 @@
+/**
+ * `npm run test:crash -- [--trials N] [--seed S] [--rows R] [--concurrency J] [--keep-failed]
+ *   [--real-lease-wait [--lease-wait SECONDS]]`
+ *
+ * Kills `lake run` (and `lake optimize`, `lake vacuum`, checkpoint writes) with SIGKILL at every
+ * commit boundary and at random moments, re-runs to completion, and compares every table with a
+ * clean run's. Prints one line per trial and `N passed, M failed`; exits 1 when a trial failed.
+ */
+import { parseArgs } from "node:util";
+import { runCrashHarness } from "./crash-trials.ts";
+
+const { values } = parseArgs({
+  options: {
+    trials: { type: "string", default: "200" },
+    seed: { type: "string", default: "1" },
+    rows: { type: "string", default: "10000" },
+    concurrency: { type: "string", default: "1" },
+    "real-lease-wait": { type: "boolean", default: false },
+    "lease-wait": { type: "string", default: "90" },
+    "keep-failed": { type: "boolean", default: false },
+  },
+});
+
+const int = (name: string, text: string, min: number): number => {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    process.stderr.write(`--${name} must be an integer of at least ${min}, got ${text}\n`);
+    process.exit(2);
+  }
+  return n;
+};
+
+const started = performance.now();
+const result = await runCrashHarness({
+  trials: int("trials", values.trials, 1),
+  seed: int("seed", values.seed, 0),
+  rows: int("rows", values.rows, 100),
+  concurrency: int("concurrency", values.concurrency, 1),
+  realLeaseWait: values["real-lease-wait"],
+  leaseWaitMs: int("lease-wait", values["lease-wait"], 0) * 1000,
+  keepFailed: values["keep-failed"],
+  onLine: (line) => process.stdout.write(`${line}\n`),
+});
+const elapsed = ((performance.now() - started) / 1000).toFixed(0);
+process.stdout.write(`${result.passed} passed, ${result.failed} failed (${elapsed} s)\n`);
+process.exitCode = result.failed > 0 ? 1 : 0;
