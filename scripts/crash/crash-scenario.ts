@@ -48,7 +48,7 @@ export interface TableRef {
   readonly table: string;
 }
 
-/** A filesystem event of a clean step, named by the table it belongs to (`silver.sales_quarantine`). */
+/** A filesystem event of a clean step, named by the table it belongs to (`silver.sales_enriched_quarantine`). */
 export interface TracedEvent {
   readonly event: CrashEvent;
   readonly table: string;

@@ -30,7 +30,7 @@ export interface Trial {
   readonly number: number;
   readonly step: KillableStep;
   readonly kill: Kill;
-  /** `kill after commit 5 of run 1 (silver.sales_quarantine)`, `random kill of run 2 at 1234 ms`. */
+  /** `kill after commit 5 of run 1 (silver.sales_enriched_quarantine)`, `random kill of run 2 at 1234 ms`. */
   readonly label: string;
 }
 

@@ -9,11 +9,11 @@ import { projectTableRows } from "../../test/helpers/project-tables.ts";
 
 /**
  * Columns left out of the comparison, in every table that has them:
- * - `_ingested_at` (bronze tables, the dimensions, `sales_quarantine`): the start time of the run that
+ * - `_ingested_at` (bronze tables, the dimensions, `sales_enriched_quarantine`): the start time of the run that
  *   loaded the row into bronze. It is the clock, not the data; a re-run after a kill loads the same
  *   rows at another time. (The dimensions order by it to keep the latest row per key: only its order
  *   matters, and the scenario keeps that order.)
- * - `_run_id` (`sales_enriched`, `sales_quarantine`): the id of the run that wrote the row; a re-run
+ * - `_run_id` (`sales_enriched`, `sales_enriched_quarantine`): the id of the run that wrote the row; a re-run
  *   after a kill has a new id.
  * The run log (`_system/runs`) is not compared at all: it records every run, so a scenario with a
  * killed run and a failed re-run legitimately holds other rows. Table versions are not compared
@@ -65,7 +65,7 @@ export function compareTableStates(reference: TableState, actual: TableState): T
   return mismatches;
 }
 
-/** One line: `silver.sales_quarantine: 12 rows missing, 0 extra (missing e.g. {...})`. */
+/** One line: `silver.sales_enriched_quarantine: 12 rows missing, 0 extra (missing e.g. {...})`. */
 export function describeMismatch(m: TableMismatch, sampleChars = 240): string {
   const parts = [`${m.table}: ${m.missing.length} rows missing, ${m.extra.length} extra`];
   if (m.absent) parts.push(`(table absent ${m.absent})`);

@@ -7,6 +7,7 @@ import {
   DeltaError,
   LakeUsageError,
   LandingError,
+  ModelGraphError,
   PipelineDataError,
   ProjectConfigError,
   StorageError,
@@ -74,6 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     if (
       error instanceof LakeUsageError ||
       error instanceof ProjectConfigError ||
+      error instanceof ModelGraphError ||
       error instanceof LandingError
     ) {
       io.stderr(`lake: ${error.message}\n`);

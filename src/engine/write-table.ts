@@ -32,6 +32,7 @@ import {
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { rowsRemovedActions } from "./delete-rows.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { sqlIdentifier } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
@@ -67,6 +68,11 @@ export interface WriteOptions {
   readonly readsTable?: boolean;
   /** Partition columns when the write creates the table. */
   readonly partitionBy?: readonly string[];
+  /**
+   * With `append`: the table's rows matching this predicate (SQL over its columns) are removed in the
+   * same commit, copy-on-write, as a MERGE that replaces matched rows does. Counted in `rowsRemoved`.
+   */
+  readonly removeRows?: string;
   /** Add source columns the table lacks as nullable columns (default: refuse them). */
   readonly mergeSchema?: boolean;
   /**
@@ -101,6 +107,8 @@ export interface WriteMetrics {
   readonly filesAdded: number;
   readonly filesRemoved: number;
   readonly rowsWritten: number;
+  /** Rows removed by `removeRows`. */
+  readonly rowsRemoved: number;
   readonly bytesWritten: number;
 }
 
@@ -126,8 +134,8 @@ export async function writeTable(
     // Checked before any data file is written; an overwrite removes data even when the table or the
     // replaced partitions hold no files yet (as Spark's overwrite of an append-only table fails).
     checkWriterRules(store.location, snapshot, {
-      operation: overwrite ? "overwrite" : "append to",
-      removesData: overwrite,
+      operation: overwrite ? "overwrite" : options.removeRows === undefined ? "append to" : "merge into",
+      removesData: overwrite || options.removeRows !== undefined,
     });
     const done = txns.length > 0 && txns.every((t) => (snapshot.txn(t.appId)?.version ?? -1) >= t.version);
     if (done && !options.rewrite) {
@@ -137,6 +145,7 @@ export async function writeTable(
         filesAdded: 0,
         filesRemoved: 0,
         rowsWritten: 0,
+        rowsRemoved: 0,
         bytesWritten: 0,
       };
     }
@@ -154,7 +163,14 @@ export async function writeTable(
   const partitionColumns = (replacing ? undefined : snapshot?.partitionColumns) ?? options.partitionBy ?? [];
   if (!snapshot || replacing) validatePartitionColumns(store.location, incoming, partitionColumns);
 
+  let rowsRemoved = 0;
+  const rewritten: Action[] = [];
   const staged = await withStagingDir(async (dir) => {
+    if (snapshot && options.removeRows !== undefined && !overwrite) {
+      const removal = await rowsRemovedActions(ctx, snapshot, store, options.removeRows, dir, now);
+      rowsRemoved = removal.rowsDeleted;
+      rewritten.push(...removal.actions);
+    }
     const files = await writeDataFiles(
       ctx.session,
       alignedSql(sourceSql, incoming, plan.schema),
@@ -197,11 +213,11 @@ export async function writeTable(
       metaData: { ...snapshot.metadata, schemaString: serializeSchema(plan.schema), partitionColumns },
     });
   }
-  actions.push(...removes.map((remove) => ({ remove })), ...adds.map((add) => ({ add })));
+  actions.push(...removes.map((remove) => ({ remove })), ...rewritten, ...adds.map((add) => ({ add })));
   for (const t of txns) actions.push(txnAction(t.appId, t.version, now));
 
   const readScope: ReadScope =
-    options.readsTable || (overwrite && !options.replacePartitions)
+    options.readsTable || rewritten.length > 0 || (overwrite && !options.replacePartitions)
       ? { kind: "table" }
       : overwrite
         ? { kind: "partitions", matches }
@@ -236,8 +252,9 @@ export async function writeTable(
     version: result.version,
     skipped: false,
     filesAdded: adds.length,
-    filesRemoved: removes.length,
+    filesRemoved: removes.length + rewritten.filter((a) => "remove" in a).length,
     rowsWritten,
+    rowsRemoved,
     bytesWritten,
   };
 }

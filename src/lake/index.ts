@@ -21,6 +21,7 @@ export {
   AccountingError,
   HeaderMismatchError,
   LandingError,
+  ModelGraphError,
   PipelineDataError,
   ProjectConfigError,
   RunLeaseError,

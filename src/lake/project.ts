@@ -3,7 +3,7 @@
  * status of every table. Each opens the engine with the project's settings.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { type DeltaContext, loadIfExists } from "../engine/index.ts";
 import {
@@ -20,10 +20,10 @@ import {
   RunLease,
   type RunLeaseOptions,
   type RunRecord,
-  retailProjectConfig,
   runLeaseStore,
   runPipeline,
   tableStore,
+  writeProjectTemplate,
   ZONES,
   type Zone,
 } from "../pipeline/index.ts";
@@ -33,7 +33,8 @@ import { LakeUsageError } from "./errors.ts";
 import { withProjectEngine } from "./project-engine.ts";
 
 /**
- * Creates a retail project in `dir`: lake.json (named `name`, default the folder's name) and the zone folders.
+ * Creates a project in `dir` from the retail template (lake.json named `name`, default the folder's
+ * name; macros/ and models/) and the zone folders.
  * @throws LakeUsageError when `dir` already holds a lake.json.
  */
 export async function initProject(dir: string, name?: string): Promise<ProjectConfig> {
@@ -44,10 +45,7 @@ export async function initProject(dir: string, name?: string): Promise<ProjectCo
       `${join(root, CONFIG_FILE)} already exists; lake init never overwrites a project`,
     );
   }
-  await writeFile(
-    join(root, CONFIG_FILE),
-    `${JSON.stringify(retailProjectConfig(name ?? basename(root)), null, 2)}\n`,
-  );
+  await writeProjectTemplate(root, name ?? basename(root));
   const project = await loadProject(root);
   for (const zone of ZONES) {
     if (!project.zones[zone].startsWith("s3://")) await mkdir(project.zones[zone], { recursive: true });

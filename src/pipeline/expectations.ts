@@ -18,6 +18,12 @@ export interface Expectation {
   /** A SQL boolean over the cleaned columns; TRUE means the row passes. */
   readonly condition: string;
   readonly action: ExpectationAction;
+  /** An `existsIn` rule: the column must be a key of another model. */
+  readonly existsIn?: { readonly column: string; readonly model: string; readonly key: string };
+  /** A `unique` rule: the column. */
+  readonly unique?: string;
+  /** A quarantined row that failed only `retry` rules is tried again on later runs. */
+  readonly retry?: boolean;
 }
 
 /** How many rows failed one rule in a run. */

@@ -1,6 +1,6 @@
 /**
- * The medallion pipeline: the project config, the landing zone, and the layers built from it
- * (Landing → Bronze so far).
+ * The medallion pipeline: the project config, the landing zone, Landing → Bronze, and the project's
+ * declared models (table, incremental, partitions, dimension) with their expectations and quarantine.
  */
 export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
 export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
@@ -20,11 +20,13 @@ export {
 } from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
 export { storeAt, tableStore, zoneStore } from "./layer-tables.ts";
+export { ModelError, type ModelResult } from "./model-build.ts";
+export { LINEAGE_ORDER, MODEL_KINDS, type ModelConfig, type ModelKind } from "./model-config.ts";
+export { ModelGraphError } from "./model-graph.ts";
 export {
   CONFIG_FILE,
   type EngineConfig,
   loadProject,
-  type ModelConfig,
   matchesPattern,
   type ProjectConfig,
   ProjectConfigError,
@@ -33,10 +35,7 @@ export {
   ZONES,
   type Zone,
 } from "./project-config.ts";
-export { DIMENSIONS, type DimensionResult } from "./retail/dimensions.ts";
-export { MARTS, type MartResult } from "./retail/marts.ts";
-export { SALES_EXPECTATIONS, type SalesResult } from "./retail/sales.ts";
-export { retailProjectConfig } from "./retail-project.ts";
+export { TEMPLATE_DIR, templateConfig, writeProjectTemplate } from "./project-template.ts";
 export {
   currentLeaseHolder,
   type LeaseRecord,
@@ -45,6 +44,11 @@ export {
   runLeaseStore,
 } from "./run-lease.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
-export { type PipelineResult, projectTables, type RunOptions, runPipeline } from "./run-pipeline.ts";
+export {
+  describeResult,
+  type PipelineResult,
+  projectTables,
+  type RunOptions,
+  runPipeline,
+} from "./run-pipeline.ts";
 export { BadTableReferenceError, type ResolvedSql, resolveTableReferences } from "./table-references.ts";
-export { buildUserModels, ModelError, type ModelResult } from "./user-models.ts";

@@ -1,13 +1,14 @@
 /**
  * The project: a folder with a `lake.json` that names the zones (landing, bronze, silver, gold),
- * each a local folder or an S3 location, the engine settings, the sources, and the S3 settings.
+ * each a local folder or an S3 location, the engine settings, the sources, the models (see
+ * model-config.ts), and the S3 settings.
  * Loading validates everything and resolves paths against the project folder, so the rest of the
  * pipeline can trust the result.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { parseS3Url } from "../storage/index.ts";
-import { EXPECTATION_ACTIONS, type ExpectationAction } from "./expectations.ts";
+import { type ModelConfig, parseModel } from "./model-config.ts";
 
 export const CONFIG_FILE = "lake.json";
 export const ZONES = ["landing", "bronze", "silver", "gold"] as const;
@@ -28,16 +29,6 @@ export interface EngineConfig {
   readonly memoryLimit?: string;
   /** Where DuckDB spills and the pipeline stages files (absolute). */
   readonly tempDirectory: string;
-}
-
-/** A user model: a SQL query over `zone.table` names, materialized as `zone.name` on every run. */
-export interface ModelConfig {
-  readonly name: string;
-  readonly zone: "silver" | "gold";
-  /** The query, given inline or read from `sqlFile` (relative to the project folder). */
-  readonly query?: string;
-  readonly sqlFile?: string;
-  readonly partitionBy: readonly string[];
 }
 
 /**
@@ -93,9 +84,7 @@ export interface ProjectConfig {
   readonly buckets: BucketPolicyConfig;
   readonly engine: EngineConfig;
   readonly sources: readonly SourceConfig[];
-  /** Per table, rule name → action, overriding the built-in expectations' actions. */
-  readonly expectations: Readonly<Record<string, Readonly<Record<string, ExpectationAction>>>>;
-  /** User models, run in this order after the built-in layers. */
+  /** The models (every table below bronze), as declared; they run in dependency order. */
   readonly models: readonly ModelConfig[];
 }
 
@@ -162,20 +151,8 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
   const sources = Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail));
-  const expectationsIn = obj.expectations === undefined ? {} : record(obj.expectations, "expectations", fail);
-  const expectations = Object.fromEntries(
-    Object.entries(expectationsIn).map(([table, rules]) => [
-      table,
-      Object.fromEntries(
-        Object.entries(record(rules, `expectations.${table}`, fail)).map(([rule, action]) => {
-          if (!EXPECTATION_ACTIONS.includes(action as ExpectationAction)) {
-            throw fail(`expectations.${table}.${rule}`, `must be one of ${EXPECTATION_ACTIONS.join(", ")}`);
-          }
-          return [rule, action as ExpectationAction];
-        }),
-      ),
-    ]),
-  );
+  if (obj.expectations !== undefined)
+    throw fail("expectations", "expectations are declared on each model: models.<name>.expectations.<rule>");
   return {
     root,
     name,
@@ -189,7 +166,6 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
       tempDirectory: isAbsolute(temp) ? temp : join(root, temp),
     },
     sources,
-    expectations,
     models: Object.entries(obj.models === undefined ? {} : record(obj.models, "models", fail)).map(
       ([modelName, raw]) => parseModel(modelName, raw, fail),
     ),
@@ -295,47 +271,6 @@ function parseBucketPolicy(
     lifecycle,
     noncurrentVersionExpirationDays: requiredDays("noncurrentVersionExpirationDays"),
     abortIncompleteUploadsAfterDays: requiredDays("abortIncompleteUploadsAfterDays"),
-  };
-}
-
-/** Names the built-in pipeline writes; a user model may not take them. */
-const BUILT_IN_TABLES = new Set([
-  "dim_customer",
-  "dim_product",
-  "dim_location",
-  "sales_enriched",
-  "sales_quarantine",
-  "monthly_sales_summary",
-  "top_products_monthly",
-  "regional_performance",
-  "customer_cohorts",
-]);
-
-function parseModel(
-  name: string,
-  raw: unknown,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): ModelConfig {
-  const at = `models.${name}`;
-  if (!/^[a-z][a-z0-9_]*$/.test(name))
-    throw fail(at, "a model name is lower-case letters, digits and _ (it names a table)");
-  if (BUILT_IN_TABLES.has(name) || /_(keys|quarantine|rejects)$/.test(name))
-    throw fail(at, "this name belongs to a built-in table");
-  const model = record(raw, at, fail);
-  if (model.zone !== "silver" && model.zone !== "gold")
-    throw fail(`${at}.zone`, 'must be "silver" or "gold"');
-  const hasQuery = typeof model.query === "string" && model.query.trim() !== "";
-  const hasFile = typeof model.sqlFile === "string" && model.sqlFile !== "";
-  if (hasQuery === hasFile)
-    throw fail(at, 'needs exactly one of "query" (SQL text) or "sqlFile" (a .sql file in the project)');
-  const partitionBy = model.partitionBy ?? [];
-  if (!Array.isArray(partitionBy) || !partitionBy.every((c) => typeof c === "string"))
-    throw fail(`${at}.partitionBy`, "must be a list of column names");
-  return {
-    name,
-    zone: model.zone,
-    ...(hasQuery ? { query: model.query as string } : { sqlFile: model.sqlFile as string }),
-    partitionBy: partitionBy as string[],
   };
 }
 

@@ -1,17 +1,15 @@
 /**
- * One pipeline run: Landing → Bronze for every source, then the Silver dimensions and sales, then the
- * Gold marts, each step consuming only what is new (or everything with a full refresh), with the row
- * accounting of each step enforced. The run is recorded in the run log whatever its outcome.
+ * One pipeline run: Landing → Bronze for every source, then the project's models in dependency order,
+ * each consuming only what is new (or everything with a full refresh), with the row accounting of
+ * each step enforced. The run is recorded in the run log whatever its outcome.
  */
 import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
-import type { ExpectationResult } from "./expectations.ts";
+import type { ModelResult } from "./model-build.ts";
+import { ModelGraphError, modelId, nearest } from "./model-graph.ts";
 import type { ProjectConfig, Zone } from "./project-config.ts";
-import { buildDimension, DIMENSIONS, type DimensionResult } from "./retail/dimensions.ts";
-import { buildMarts, MARTS, type MartResult } from "./retail/marts.ts";
-import { buildSales, type SalesResult } from "./retail/sales.ts";
 import { recordRun } from "./run-log.ts";
-import { buildUserModels, type ModelResult } from "./user-models.ts";
+import { planModels, runModels } from "./run-models.ts";
 
 export interface RunOptions {
   readonly runId: string;
@@ -19,8 +17,8 @@ export interface RunOptions {
   /** Re-process everything from bronze (surrogate keys stay as they are). */
   readonly fullRefresh?: boolean;
   /**
-   * Only these layers or models (`bronze`, `silver`, `gold`, `dim_customer`, `sales_enriched`,
-   * `marts`, a user model's name, ...).
+   * What to run: `bronze` or a source's name (its landing → bronze step), a zone (`silver`, `gold`), a
+   * model (`sales_enriched`), `+model` (with what it reads), `model+` (with what reads it).
    */
   readonly select?: readonly string[];
 }
@@ -31,29 +29,27 @@ export function projectTables(project: ProjectConfig): Array<{ zone: Zone; table
     ...project.sources.flatMap((s) =>
       [s.name, `${s.name}_rejects`].map((table) => ({ zone: "bronze" as const, table })),
     ),
-    ...DIMENSIONS.flatMap((d) =>
-      [d.name, `${d.name}_keys`, `${d.name}_quarantine`].map((table) => ({ zone: "silver" as const, table })),
-    ),
-    { zone: "silver", table: "sales_enriched" },
-    { zone: "silver", table: "sales_quarantine" },
-    ...MARTS.map((m) => ({ zone: "gold" as const, table: m.name })),
-    ...project.models.map((m) => ({ zone: m.zone, table: m.name })),
+    ...project.models.flatMap((m) => [
+      { zone: m.zone, table: m.name },
+      ...(m.kind === "dimension" ? [{ zone: m.zone, table: `${m.name}_keys` }] : []),
+      ...(m.expectations.some((e) => e.action === "quarantine")
+        ? [{ zone: m.zone, table: `${m.name}_quarantine` }]
+        : []),
+    ]),
   ];
 }
 
-/** Everything a run did, per layer. */
+/** Everything a run did. */
 export interface PipelineResult {
   readonly runId: string;
   readonly bronze: ReadonlyArray<{ readonly source: string; readonly files: readonly FileIngest[] }>;
-  readonly dimensions: readonly DimensionResult[];
-  readonly sales: SalesResult | undefined;
-  readonly marts: readonly MartResult[];
   readonly models: readonly ModelResult[];
 }
 
 /**
  * Runs the pipeline and records the run; a failure is recorded with its message, then rethrown.
- * @throws the first error of any step (ExpectationFailedError, AccountingError, HeaderMismatchError, ...)
+ * @throws the first error of any step (ExpectationFailedError, AccountingError, HeaderMismatchError,
+ *   ModelError, ModelGraphError for a cycle or an unknown selector, ...)
  */
 export async function runPipeline(
   ctx: DeltaContext,
@@ -61,17 +57,11 @@ export async function runPipeline(
   options: RunOptions,
   progress: (line: string) => void = () => {},
 ): Promise<PipelineResult> {
-  const selected = (layer: string, model: string) =>
-    options.select === undefined || options.select.includes(layer) || options.select.includes(model);
-  const fullRefresh = options.fullRefresh ?? false;
   const result: {
     runId: string;
     bronze: Array<{ source: string; files: FileIngest[] }>;
-    dimensions: DimensionResult[];
-    sales: SalesResult | undefined;
-    marts: MartResult[];
     models: ModelResult[];
-  } = { runId: options.runId, bronze: [], dimensions: [], sales: undefined, marts: [], models: [] };
+  } = { runId: options.runId, bronze: [], models: [] };
   // Long steps say they are still working: every 5 s, the time so far and DuckDB's estimate.
   const step = <T>(label: string, work: () => Promise<T>) =>
     withQueryProgress(
@@ -92,8 +82,31 @@ export async function runPipeline(
       counts: runCounts(result),
     });
   try {
+    const planned = await planModels(project);
+    const sources = new Set(project.sources.map((s) => s.name));
+    const bronzeSelectors = options.select?.filter((s) => s === "bronze" || sources.has(s));
+    const modelSelectors = options.select?.filter((s) => s !== "bronze" && !sources.has(s));
+    for (const selector of modelSelectors ?? []) {
+      const name = selector.replace(/^\+|\+$/g, "");
+      if (
+        !["silver", "gold"].includes(name) &&
+        !planned.some((m) => m.config.name === name || modelId(m.config) === name)
+      ) {
+        const near = nearest(name, [
+          "bronze",
+          "silver",
+          "gold",
+          ...sources,
+          ...planned.map((m) => m.config.name),
+        ]);
+        throw new ModelGraphError(
+          `--select ${selector}: no source, model or zone is called ${name}${near ? `; did you mean ${near}?` : ""}`,
+        );
+      }
+    }
     for (const source of project.sources) {
-      if (!selected("bronze", source.name)) continue;
+      if (options.select !== undefined && !bronzeSelectors?.some((s) => s === "bronze" || s === source.name))
+        continue;
       result.bronze.push({
         source: source.name,
         files: await step(`bronze.${source.name}`, () =>
@@ -101,42 +114,18 @@ export async function runPipeline(
         ),
       });
     }
-    for (const spec of DIMENSIONS) {
-      if (!selected("silver", spec.name)) continue;
-      const built = await step(`silver.${spec.name}`, () => buildDimension(ctx, project, spec, fullRefresh));
-      if (built) {
-        result.dimensions.push(built);
-        if (built.rebuilt)
-          progress(
-            `silver.${spec.name}: ${built.rows} rows (${built.newKeys} new keys, ${built.quarantined} quarantined)`,
-          );
-      }
-    }
-    if (selected("silver", "sales_enriched")) {
-      result.sales = await step("silver.sales_enriched", () =>
-        buildSales(ctx, project, options.runId, fullRefresh),
+    if (options.select === undefined || (modelSelectors?.length ?? 0) > 0) {
+      await runModels(
+        { ctx, project, runId: options.runId, fullRefresh: options.fullRefresh ?? false },
+        planned,
+        modelSelectors,
+        step,
+        (model) => {
+          result.models.push(model);
+          progress(describeResult(model));
+        },
       );
-      const s = result.sales;
-      if (s?.rebuildReason)
-        progress(`silver.sales_enriched: rebuilt from all of bronze.sales (${s.rebuildReason})`);
-      if (s && s.newBronzeRows > 0) {
-        progress(
-          `silver.sales_enriched: ${s.inserted} rows merged, ${s.quarantined} quarantined, ${s.duplicatesRemoved} duplicates removed`,
-        );
-      }
     }
-    if (selected("gold", "marts")) {
-      result.marts = await step("gold", () => buildMarts(ctx, project, fullRefresh));
-      for (const mart of result.marts) {
-        if (mart.rebuildReason) progress(`gold.${mart.table}: recomputed in full (${mart.rebuildReason})`);
-        if (mart.months > 0) progress(`gold.${mart.table}: ${mart.months} months recomputed`);
-      }
-    }
-    result.models = await step("models", () =>
-      buildUserModels(ctx, project, (model) => selected(model.zone, model.name), fullRefresh),
-    );
-    for (const model of result.models)
-      progress(`${model.table}: ${model.rebuilt ? `${model.rows} rows` : "up to date"} (user model)`);
   } catch (error) {
     await record("failed", error instanceof Error ? error.message : String(error));
     throw error;
@@ -145,12 +134,24 @@ export async function runPipeline(
   return result;
 }
 
-/** The per-layer counts the run log keeps. */
+/** One line saying what a model's build did. */
+export function describeResult(m: ModelResult): string {
+  if (m.waitingFor) return `${m.table}: waiting for ${m.waitingFor}, which has no table yet`;
+  if (!m.rebuilt) return `${m.table}: up to date`;
+  const parts = [`${m.rows} rows written`];
+  if (m.kind === "incremental") parts.unshift(`${m.inputRows} new input rows`);
+  if (m.partitions !== undefined) parts.push(`${m.partitions} partitions recomputed`);
+  if (m.newKeys !== undefined) parts.push(`${m.newKeys} new keys`);
+  if (m.quarantined > 0) parts.push(`${m.quarantined} quarantined`);
+  if (m.retried > 0) parts.push(`${m.retried} released from quarantine`);
+  if (m.duplicatesRemoved > 0)
+    parts.push(`${m.duplicatesRemoved} ${m.kind === "dimension" ? "superseded" : "duplicates removed"}`);
+  return `${m.table}: ${parts.join(", ")}${m.reason ? ` (rebuilt in full: ${m.reason})` : ""}`;
+}
+
+/** The counts the run log keeps: per source and per model. */
 function runCounts(result: {
   bronze: ReadonlyArray<{ source: string; files: readonly FileIngest[] }>;
-  dimensions: readonly DimensionResult[];
-  sales: SalesResult | undefined;
-  marts: readonly MartResult[];
   models: readonly ModelResult[];
 }): Record<string, unknown> {
   const sum = (files: readonly FileIngest[], pick: (f: FileIngest) => number) =>
@@ -166,31 +167,21 @@ function runCounts(result: {
         },
       ]),
     ),
-    silver: {
-      ...Object.fromEntries(
-        result.dimensions.map((d) => [
-          d.table,
-          { rows: d.rows, quarantined: d.quarantined, newKeys: d.newKeys },
-        ]),
-      ),
-      ...(result.sales
-        ? {
-            sales_enriched: {
-              newBronzeRows: result.sales.newBronzeRows,
-              inserted: result.sales.inserted,
-              quarantined: result.sales.quarantined,
-              duplicatesRemoved: result.sales.duplicatesRemoved,
-              expectations: Object.fromEntries(
-                result.sales.expectations.map((e: ExpectationResult) => [
-                  e.name,
-                  { action: e.action, failed: e.failed },
-                ]),
-              ),
-            },
-          }
-        : {}),
-    },
-    gold: Object.fromEntries(result.marts.map((m) => [m.table, { months: m.months, rows: m.rows }])),
-    models: Object.fromEntries(result.models.map((m) => [m.table, { rows: m.rows, rebuilt: m.rebuilt }])),
+    models: Object.fromEntries(
+      result.models.map((m) => [
+        m.table,
+        {
+          rebuilt: m.rebuilt,
+          inputRows: m.inputRows,
+          rows: m.rows,
+          quarantined: m.quarantined,
+          duplicatesRemoved: m.duplicatesRemoved,
+          retried: m.retried,
+          expectations: Object.fromEntries(
+            m.expectations.map((e) => [e.name, { action: e.action, failed: e.failed }]),
+          ),
+        },
+      ]),
+    ),
   };
 }

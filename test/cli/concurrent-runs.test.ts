@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdir, readdir, writeFile } from "node:fs/promises";
+import { mkdir, readdir } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
@@ -13,8 +13,8 @@ import {
   loadProject,
   type ProjectConfig,
   RunLease,
-  retailProjectConfig,
   runLeaseStore,
+  writeProjectTemplate,
   ZONES,
 } from "../../src/pipeline/index.ts";
 import { type CliResult, lake, makeTempDir, removeDir } from "../helpers/cli.ts";
@@ -58,12 +58,11 @@ async function makeProject(
   bucket?: TestBucket,
 ): Promise<ProjectConfig> {
   await mkdir(dir, { recursive: true });
-  const config = {
-    ...retailProjectConfig("shop"),
+  await writeProjectTemplate(dir, "shop", (config) => ({
+    ...config,
     ...(zones ? { zones } : {}),
     ...(bucket ? { storage: { s3: { endpoint: bucket.connection.endpoint, forcePathStyle: true } } } : {}),
-  };
-  await writeFile(join(dir, "lake.json"), `${JSON.stringify(config, null, 2)}\n`);
+  }));
   return loadProject(dir);
 }
 

@@ -5,13 +5,8 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { type DatasetManifest, generateDataset } from "../../src/datagen/index.ts";
 import { DeltaContext } from "../../src/engine/index.ts";
-import {
-  landFiles,
-  type PipelineResult,
-  parseProject,
-  retailProjectConfig,
-  runPipeline,
-} from "../../src/pipeline/index.ts";
+import { landFiles, type ModelResult, type PipelineResult, runPipeline } from "../../src/pipeline/index.ts";
+import { retailProject } from "../helpers/retail-project.ts";
 
 // The pipeline on a generated dataset, checked against the generator's manifest, which counts every
 // kind of planted dirt independently of the pipeline (see docs/DATASET.md).
@@ -20,6 +15,7 @@ describe("the retail pipeline on a generated dataset", () => {
   let ctx: DeltaContext;
   let manifest: DatasetManifest;
   let result: PipelineResult;
+  const model = (table: string): ModelResult | undefined => result.models.find((m) => m.table === table);
 
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "lake-generated-"));
@@ -32,7 +28,7 @@ describe("the retail pipeline on a generated dataset", () => {
       products: 300,
       locations: 50,
     });
-    const project = parseProject(retailProjectConfig("generated"), join(dir, "project", "lake.json"));
+    const project = await retailProject(dir, "project");
     const files = (await readdir(data)).filter((f) => f.endsWith(".csv")).map((f) => join(data, f));
     await landFiles(project, files);
     ctx = await DeltaContext.open({ threads: 2 });
@@ -57,7 +53,9 @@ describe("the retail pipeline on a generated dataset", () => {
 
   it("quarantines each planted error under its rule and removes exactly the planted duplicates", () => {
     const d = manifest.sales.dirt;
-    const failed = Object.fromEntries((result.sales?.expectations ?? []).map((e) => [e.name, e.failed]));
+    const failed = Object.fromEntries(
+      (model("silver.sales_enriched")?.expectations ?? []).map((e) => [e.name, e.failed]),
+    );
     assert.deepEqual(failed, {
       transaction_id_present: 0,
       order_date_valid: d.date_invalid,
@@ -75,19 +73,24 @@ describe("the retail pipeline on a generated dataset", () => {
       d.date_invalid + d.customer_missing + d.product_missing + d.quantity_zero + d.quantity_negative;
     const quarantined =
       errors + d.price_unparseable + d.price_negative + d.customer_unknown + d.product_unknown;
-    assert.equal(result.sales?.quarantined, quarantined);
-    assert.equal(result.sales?.duplicatesRemoved, d.duplicate_exact + d.duplicate_id_conflict);
+    assert.equal(model("silver.sales_enriched")?.quarantined, quarantined);
+    assert.equal(
+      model("silver.sales_enriched")?.duplicatesRemoved,
+      d.duplicate_exact + d.duplicate_id_conflict,
+    );
   });
 
   it("keeps every clean and recoverable row: silver = generated rows - errors", () => {
     const { rows, errorRows } = manifest.sales;
-    assert.equal(result.sales?.inserted, rows - errorRows);
+    assert.equal(model("silver.sales_enriched")?.rows, rows - errorRows);
     assert.deepEqual(
-      result.dimensions.map((dim) => [dim.table, dim.rows, dim.quarantined]),
+      result.models
+        .filter((m) => m.kind === "dimension")
+        .map((dim) => [dim.table, dim.rows, dim.quarantined]),
       [
-        ["dim_customer", 2_000, 0],
-        ["dim_product", 300, 0],
-        ["dim_location", 50, 0],
+        ["silver.dim_customer", 2_000, 0],
+        ["silver.dim_product", 300, 0],
+        ["silver.dim_location", 50, 0],
       ],
     );
   });

@@ -15,13 +15,12 @@ import {
   landFiles,
   type PipelineResult,
   type ProjectConfig,
-  parseProject,
-  retailProjectConfig,
   runPipeline,
   tableStore,
 } from "../../src/pipeline/index.ts";
 import { LocalStore } from "../../src/storage/index.ts";
 import { projectTableRows } from "../helpers/project-tables.ts";
+import { retailProject, withActions } from "../helpers/retail-project.ts";
 
 const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
 const BATCH_1 = ["customers.csv", "products.csv", "locations.csv", "sales_transactions_0001.csv"];
@@ -50,8 +49,9 @@ describe("incremental state from the Delta log", () => {
   let runs = 0;
   let reference: Awaited<ReturnType<typeof tablesOf>>;
 
-  const newProject = (name: string, expectations: Record<string, Record<string, string>> = {}) =>
-    parseProject({ ...retailProjectConfig(name), expectations }, join(dir, name, "lake.json"));
+  const newProject = (name: string, actions: Record<string, Record<string, string>> = {}) =>
+    retailProject(dir, name, withActions(actions));
+  const model = (result: PipelineResult, table: string) => result.models.find((m) => m.table === table);
   const land = (project: ProjectConfig, files: readonly string[]) =>
     landFiles(
       project,
@@ -85,7 +85,7 @@ describe("incremental state from the Delta log", () => {
   };
   /** Runs the three batches, with `disturb` before the last run. */
   const scenario = async (name: string, disturb: (project: ProjectConfig) => Promise<void>) => {
-    const project = newProject(name);
+    const project = await newProject(name);
     await land(project, BATCH_1);
     await run(project);
     await land(project, BATCH_2);
@@ -112,13 +112,20 @@ describe("incremental state from the Delta log", () => {
   });
 
   it("the reference scenario quarantines in silver and recomputes April in gold", () => {
-    assert.equal(reference["silver.sales_quarantine"]?.length, 5);
+    assert.equal(reference["silver.sales_enriched_quarantine"]?.length, 5);
     assert.ok(reference["silver.dim_customer_quarantine"]?.some((row) => row.includes('"last_name":"Id"')));
     assert.ok(reference["gold.monthly_sales_summary"]?.some((row) => row.includes('"month":4')));
   });
 
-  it("a crash after sales_quarantine committed, before sales_enriched, loses and doubles nothing", async () => {
-    const project = await scenario("crash-sales", (p) => crashingAt("sales_enriched", () => run(p)));
+  it("a crash after sales_enriched committed, before its quarantine, loses and doubles nothing", async () => {
+    const project = await scenario("crash-sales", (p) =>
+      crashingAt("sales_enriched_quarantine", () => run(p)),
+    );
+    assert.deepEqual(await tablesOf(project), reference);
+  });
+
+  it("a crash before sales_enriched committed leaves the run to be done again", async () => {
+    const project = await scenario("crash-before-sales", (p) => crashingAt("sales_enriched", () => run(p)));
     assert.deepEqual(await tablesOf(project), reference);
   });
 
@@ -156,12 +163,12 @@ describe("incremental state from the Delta log", () => {
     await restore(silver, ctx.parquet, 1);
     const result = await run(project);
     assert.deepEqual(
-      result.marts.map((m) => [m.table, m.months]),
+      result.models.filter((m) => m.table.startsWith("gold.")).map((m) => [m.table, m.partitions ?? "all"]),
       [
-        ["monthly_sales_summary", 1],
-        ["top_products_monthly", 1],
-        ["regional_performance", 1],
-        ["customer_cohorts", 2],
+        ["gold.monthly_sales_summary", 1],
+        ["gold.top_products_monthly", 1],
+        ["gold.regional_performance", 1],
+        ["gold.customer_cohorts", "all"],
       ],
     );
     const totals = async (sql: string) =>
@@ -185,7 +192,7 @@ describe("incremental state from the Delta log", () => {
   });
 
   it("a NULL transaction id kept by a warn rule does not hide later sales as duplicates", async () => {
-    const project = newProject("null-id", { sales: { transaction_id_present: "warn" } });
+    const project = await newProject("null-id", { sales_enriched: { transaction_id_present: "warn" } });
     const nullId = join(dir, "sales_transactions_null.csv");
     await writeFile(
       nullId,
@@ -197,12 +204,74 @@ describe("incremental state from the Delta log", () => {
     );
     await land(project, [...BATCH_1, nullId]);
     const first = await run(project);
-    assert.equal(first.sales?.inserted, 4, "both sales without an id are kept: neither is a duplicate");
+    assert.equal(
+      model(first, "silver.sales_enriched")?.rows,
+      4,
+      "both sales without an id are kept: neither is a duplicate",
+    );
     await land(project, BATCH_2);
     const second = await run(project);
     assert.deepEqual(
-      [second.sales?.newBronzeRows, second.sales?.inserted, second.sales?.duplicatesRemoved],
+      [
+        model(second, "silver.sales_enriched")?.inputRows,
+        model(second, "silver.sales_enriched")?.rows,
+        model(second, "silver.sales_enriched")?.duplicatesRemoved,
+      ],
       [3, 2, 1],
     );
+  });
+
+  describe("a sale that arrives before its customer", () => {
+    const early = {
+      "sales_transactions_early.csv": [
+        "transaction_id,order_date,customer_id,product_id,location_id,quantity,unit_price,discount_pct,payment_method,channel",
+        "T0000000020,2023-01-20,C0000007,P00001,L0001,3,10.00,0,card,store",
+      ],
+      "customers_late.csv": [
+        "customer_id,first_name,last_name,email,birth_date,signup_date,city,country",
+        "C0000007,Katherine,Johnson,kj@x.org,1918-08-26,2023-01-01,Hampton,US",
+      ],
+    };
+    const files = async () => {
+      const paths: Record<string, string> = {};
+      for (const [file, lines] of Object.entries(early)) {
+        paths[file] = join(dir, file);
+        await writeFile(paths[file], `${lines.join("\n")}\n`);
+      }
+      return paths;
+    };
+    const salesRows = async (project: ProjectConfig) => {
+      const tables = await tablesOf(project);
+      const ids = (name: string) =>
+        (tables[`silver.${name}`] ?? []).filter((r) => r.includes("T0000000020")).length;
+      return { enriched: ids("sales_enriched"), quarantine: ids("sales_enriched_quarantine") };
+    };
+
+    it("is quarantined, then moves into sales_enriched when the customer arrives", async () => {
+      const paths = await files();
+      const project = await newProject("late-customer");
+      await land(project, [...BATCH_1, paths["sales_transactions_early.csv"] as string]);
+      await run(project);
+      assert.deepEqual(await salesRows(project), { enriched: 0, quarantine: 1 });
+      await land(project, [paths["customers_late.csv"] as string]);
+      const result = await run(project);
+      const sales = model(result, "silver.sales_enriched");
+      assert.deepEqual([sales?.inputRows, sales?.rows, sales?.retried], [0, 1, 1]);
+      assert.deepEqual(await salesRows(project), { enriched: 1, quarantine: 0 });
+      const again = await run(project);
+      assert.equal(model(again, "silver.sales_enriched")?.rebuilt, false, "nothing left to retry");
+    });
+
+    it("moves exactly once when the run is killed between the model's commit and the quarantine's", async () => {
+      const paths = await files();
+      const project = await newProject("late-customer-crash");
+      await land(project, [...BATCH_1, paths["sales_transactions_early.csv"] as string]);
+      await run(project);
+      await land(project, [paths["customers_late.csv"] as string]);
+      await crashingAt("sales_enriched_quarantine", () => run(project));
+      assert.deepEqual(await salesRows(project), { enriched: 1, quarantine: 1 }, "the crash left it in both");
+      await run(project);
+      assert.deepEqual(await salesRows(project), { enriched: 1, quarantine: 0 });
+    });
   });
 });

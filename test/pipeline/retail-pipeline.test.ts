@@ -11,13 +11,13 @@ import {
   ExpectationFailedError,
   landFiles,
   listRuns,
+  type PipelineResult,
   type ProjectConfig,
-  parseProject,
-  retailProjectConfig,
   runPipeline,
   type Zone,
 } from "../../src/pipeline/index.ts";
 import { LocalStore } from "../../src/storage/index.ts";
+import { retailProject, withActions } from "../helpers/retail-project.ts";
 
 // A hand-written retail drop (test/pipeline/fixtures/retail-mini) small enough to compute by hand.
 const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
@@ -28,10 +28,20 @@ describe("the retail pipeline on a hand-computed dataset", () => {
   let dir: string;
   let ctx: DeltaContext;
   let runs = 0;
-  const newProject = async (name: string, expectations: Record<string, Record<string, string>> = {}) => {
-    const config = { ...retailProjectConfig(name), expectations };
-    const project = parseProject(config, join(dir, name, "lake.json"));
-    return project;
+  const newProject = (name: string, actions: Record<string, Record<string, string>> = {}) =>
+    retailProject(dir, name, withActions(actions));
+  /** What the sales model did, in the terms of the hand computation. */
+  const sales = (result: PipelineResult) => {
+    const m = result.models.find((r) => r.table === "silver.sales_enriched");
+    return m?.rebuilt !== true
+      ? undefined
+      : {
+          newBronzeRows: m.inputRows,
+          inserted: m.rows,
+          quarantined: m.quarantined,
+          duplicatesRemoved: m.duplicatesRemoved,
+          expectations: m.expectations.filter((e) => e.failed > 0),
+        };
   };
   const land = (project: ProjectConfig, files: readonly string[]) =>
     landFiles(
@@ -64,7 +74,7 @@ describe("the retail pipeline on a hand-computed dataset", () => {
     const names: Record<string, number | undefined> = {};
     for (const [zone, tables] of Object.entries({
       bronze: ["sales", "customers"],
-      silver: ["dim_customer", "sales_enriched", "sales_quarantine"],
+      silver: ["dim_customer", "sales_enriched", "sales_enriched_quarantine"],
       gold: ["monthly_sales_summary", "top_products_monthly", "regional_performance"],
     }) as Array<[Zone, string[]]>) {
       for (const name of tables)
@@ -91,26 +101,25 @@ describe("the retail pipeline on a hand-computed dataset", () => {
 
     it("first run: every bronze sale is merged, quarantined with its rule, or removed as a duplicate", async () => {
       const result = await run(project);
+      assert.deepEqual(sales(result), {
+        newBronzeRows: 7,
+        inserted: 2,
+        quarantined: 4,
+        duplicatesRemoved: 1,
+        expectations: [
+          { name: "order_date_valid", action: "quarantine", failed: 1 },
+          { name: "quantity_positive", action: "quarantine", failed: 1 },
+          { name: "unit_price_valid", action: "quarantine", failed: 1 },
+          { name: "customer_exists", action: "quarantine", failed: 1 },
+          { name: "transaction_id_unique", action: "warn", failed: 1 },
+        ],
+      });
       assert.deepEqual(
-        { ...result.sales, expectations: result.sales?.expectations.filter((e) => e.failed > 0) },
-        {
-          newBronzeRows: 7,
-          inserted: 2,
-          quarantined: 4,
-          duplicatesRemoved: 1,
-          expectations: [
-            { name: "order_date_valid", action: "quarantine", failed: 1 },
-            { name: "quantity_positive", action: "quarantine", failed: 1 },
-            { name: "unit_price_valid", action: "quarantine", failed: 1 },
-            { name: "customer_exists", action: "quarantine", failed: 1 },
-            { name: "transaction_id_unique", action: "warn", failed: 1 },
-          ],
-          alreadyQuarantined: 0,
-          rebuildReason: undefined,
-        },
-      );
-      assert.deepEqual(
-        await rows(project, "silver", "sales_quarantine", ["transaction_id", "_source_row", "failed_rules"]),
+        await rows(project, "silver", "sales_enriched_quarantine", [
+          "transaction_id",
+          "_source_row",
+          "failed_rules",
+        ]),
         [
           '{"_source_row":"4","failed_rules":["order_date_valid"],"transaction_id":"T0000000003"}',
           '{"_source_row":"5","failed_rules":["customer_exists"],"transaction_id":"T0000000004"}',
@@ -194,7 +203,7 @@ describe("the retail pipeline on a hand-computed dataset", () => {
     it("a second run with nothing new commits nothing anywhere", async () => {
       const before = await versions(project);
       const result = await run(project);
-      assert.equal(result.sales?.newBronzeRows, 0);
+      assert.equal(sales(result), undefined, "the sales model is up to date");
       assert.deepEqual(await versions(project), before);
     });
 
@@ -210,11 +219,13 @@ describe("the retail pipeline on a hand-computed dataset", () => {
       const result = await run(project);
       assert.deepEqual(
         [
-          result.sales?.newBronzeRows,
-          result.sales?.inserted,
-          result.sales?.quarantined,
-          result.sales?.duplicatesRemoved,
-          result.marts.map((m) => `${m.table}: ${m.months}`),
+          sales(result)?.newBronzeRows,
+          sales(result)?.inserted,
+          sales(result)?.quarantined,
+          sales(result)?.duplicatesRemoved,
+          result.models
+            .filter((m) => m.table.startsWith("gold."))
+            .map((m) => `${m.table}: ${m.partitions ?? "all"}`),
         ],
         [
           3,
@@ -222,10 +233,10 @@ describe("the retail pipeline on a hand-computed dataset", () => {
           0,
           1,
           [
-            "monthly_sales_summary: 1",
-            "top_products_monthly: 1",
-            "regional_performance: 1",
-            "customer_cohorts: 2",
+            "gold.monthly_sales_summary: 1",
+            "gold.top_products_monthly: 1",
+            "gold.regional_performance: 1",
+            "gold.customer_cohorts: all",
           ],
         ],
       );
@@ -296,7 +307,7 @@ describe("the retail pipeline on a hand-computed dataset", () => {
   });
 
   it("a rule set to fail stops the run before silver sales are written, and the run log says so", async () => {
-    const project = await newProject("strict", { sales: { quantity_positive: "fail" } });
+    const project = await newProject("strict", { sales_enriched: { quantity_positive: "fail" } });
     await land(project, BATCH_1);
     await assert.rejects(run(project), (error: unknown) => {
       assert.ok(error instanceof ExpectationFailedError);
@@ -314,33 +325,29 @@ describe("the retail pipeline on a hand-computed dataset", () => {
 
   it("duplicates set to quarantine are kept in quarantine with their rule; a warn-only failure is not", async () => {
     const project = await newProject("audited", {
-      sales: { transaction_id_unique: "quarantine", customer_exists: "warn" },
+      sales_enriched: { transaction_id_unique: "quarantine", customer_exists: "warn" },
     });
     await land(project, BATCH_1);
     const result = await run(project);
+    assert.deepEqual(sales(result), {
+      newBronzeRows: 7,
+      inserted: 3,
+      quarantined: 4,
+      duplicatesRemoved: 0,
+      expectations: [
+        { name: "order_date_valid", action: "quarantine", failed: 1 },
+        { name: "quantity_positive", action: "quarantine", failed: 1 },
+        { name: "unit_price_valid", action: "quarantine", failed: 1 },
+        { name: "customer_exists", action: "warn", failed: 1 },
+        { name: "transaction_id_unique", action: "quarantine", failed: 1 },
+      ],
+    });
     assert.deepEqual(
-      {
-        ...result.sales,
-        expectations: result.sales?.expectations.filter((e) => e.failed > 0),
-      },
-      {
-        newBronzeRows: 7,
-        inserted: 3,
-        quarantined: 4,
-        duplicatesRemoved: 0,
-        expectations: [
-          { name: "order_date_valid", action: "quarantine", failed: 1 },
-          { name: "quantity_positive", action: "quarantine", failed: 1 },
-          { name: "unit_price_valid", action: "quarantine", failed: 1 },
-          { name: "customer_exists", action: "warn", failed: 1 },
-          { name: "transaction_id_unique", action: "quarantine", failed: 1 },
-        ],
-        alreadyQuarantined: 0,
-        rebuildReason: undefined,
-      },
-    );
-    assert.deepEqual(
-      await rows(project, "silver", "sales_quarantine", ["transaction_id", "_source_row", "failed_rules"]),
+      await rows(project, "silver", "sales_enriched_quarantine", [
+        "transaction_id",
+        "_source_row",
+        "failed_rules",
+      ]),
       [
         '{"_source_row":"4","failed_rules":["order_date_valid"],"transaction_id":"T0000000003"}',
         '{"_source_row":"6","failed_rules":["quantity_positive"],"transaction_id":"T0000000005"}',
@@ -351,10 +358,10 @@ describe("the retail pipeline on a hand-computed dataset", () => {
   });
 
   it("a foreign-key rule set to warn keeps the sale with the unknown member, key -1", async () => {
-    const project = await newProject("lenient", { sales: { customer_exists: "warn" } });
+    const project = await newProject("lenient", { sales_enriched: { customer_exists: "warn" } });
     await land(project, BATCH_1);
     const result = await run(project);
-    assert.deepEqual([result.sales?.inserted, result.sales?.quarantined], [3, 3]);
+    assert.deepEqual([sales(result)?.inserted, sales(result)?.quarantined], [3, 3]);
     const unknown = await rows(project, "silver", "sales_enriched", [
       "transaction_id",
       "customer_key",

@@ -9,9 +9,7 @@ import { DeltaContext, loadIfExists } from "../../src/engine/index.ts";
 import {
   landFiles,
   type ProjectConfig,
-  parseProject,
   projectTables,
-  retailProjectConfig,
   runPipeline,
   tableStore,
   ZONES,
@@ -19,6 +17,7 @@ import {
 import { StorageError } from "../../src/storage/index.ts";
 import { type FaultyS3Proxy, startFaultyS3Proxy } from "../helpers/faulty-s3-proxy.ts";
 import { projectTableRows } from "../helpers/project-tables.ts";
+import { retailProject } from "../helpers/retail-project.ts";
 import { describeWithS3 } from "../helpers/s3.ts";
 
 const FIXTURES = fileURLToPath(new URL("fixtures/retail-mini/", import.meta.url));
@@ -39,14 +38,11 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
   let run = 0;
   const startedAt = Date.parse("2026-01-01T00:00:00Z");
   const project = (name: string, endpoint: string) =>
-    parseProject(
-      {
-        ...retailProjectConfig(name),
-        zones: Object.fromEntries(ZONES.map((zone) => [zone, `s3://${bucket.name}/${name}/${zone}`])),
-        storage: { s3: { endpoint, forcePathStyle: true } },
-      },
-      join(dir, name, "lake.json"),
-    );
+    retailProject(dir, name, (config) => ({
+      ...config,
+      zones: Object.fromEntries(ZONES.map((zone) => [zone, `s3://${bucket.name}/${name}/${zone}`])),
+      storage: { s3: { endpoint, forcePathStyle: true } },
+    }));
   const runBatch = async (p: ProjectConfig, batch: readonly string[], runId: string) => {
     await landFiles(
       p,
@@ -81,7 +77,7 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
     ctx = await DeltaContext.open({ threads: 1, cacheDirectory: join(dir, "cache") });
     const endpoint = bucket.connection.endpoint ?? "";
     proxy = await startFaultyS3Proxy(endpoint, {}, SEED);
-    clean = project("clean", endpoint);
+    clean = await project("clean", endpoint);
     for (const [i, batch] of BATCHES.entries()) await runBatch(clean, batch, `clean-${i}`);
   });
   after(async () => {
@@ -102,7 +98,7 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
       },
       { "lost-reply": 0.25, throttle: 0.05, "server-error": 0.05, "reset-before": 0.05 },
     );
-    const faulty = project("faulty", proxy.endpoint);
+    const faulty = await project("faulty", proxy.endpoint);
     for (const [i, batch] of BATCHES.entries()) await runBatch(faulty, batch, `faulty-${i}`);
     proxy.setRates({});
     for (const [fault, count] of Object.entries(proxy.injected))
@@ -117,7 +113,7 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
       { throttle: 0.15, "server-error": 0.15, "reset-before": 0.1, "lost-reply": 0.1, "cut-body": 0.1 },
       { "lost-reply": 0.4, "reset-before": 0.2 },
     );
-    const storm = project("storm", proxy.endpoint);
+    const storm = await project("storm", proxy.endpoint);
     const outcomes: string[] = [];
     for (const [i, batch] of BATCHES.entries()) {
       try {

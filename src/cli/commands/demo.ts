@@ -28,17 +28,16 @@ export const demo: Command = {
 };
 
 function report(s: DemoSummary): string {
-  const sales = s.fullRun.sales;
-  const caught = (sales?.expectations ?? [])
-    .filter((e) => e.failed > 0)
-    .map((e) => [e.name, e.action, e.failed]);
+  const caught = s.fullRun.models.flatMap((m) =>
+    m.expectations.filter((e) => e.failed > 0).map((e) => [m.table, e.name, e.action, e.failed]),
+  );
   const tables = s.tables.map((t) => [`${t.zone}.${t.table}`, t.version, t.files, t.rows ?? "unknown"]);
   const regions = s.revenueByRegion.map((r) => [String(r.region), String(r.revenue), String(r.orders)]);
   return [
     `Generated in ${s.seconds.generate.toFixed(1)} s; full run ${s.seconds.fullRun.toFixed(1)} s; incremental run ${s.seconds.incrementalRun.toFixed(1)} s.`,
     "",
     "What the expectations caught in the full run:",
-    textTable(["rule", "action", "rows"], caught),
+    textTable(["model", "rule", "action", "rows"], caught),
     "",
     "Tables:",
     textTable(["table", "version", "files", "rows"], tables),
@@ -49,7 +48,7 @@ function report(s: DemoSummary): string {
     "Explore it:",
     `  npm run lake -- status --project ${s.projectDir}`,
     `  npm run lake -- query "SELECT * FROM gold.monthly_sales_summary ORDER BY revenue DESC LIMIT 5" --project ${s.projectDir}`,
-    `  npm run lake -- query "SELECT * FROM silver.sales_quarantine LIMIT 5" --project ${s.projectDir}`,
+    `  npm run lake -- query "SELECT * FROM silver.sales_enriched_quarantine LIMIT 5" --project ${s.projectDir}`,
     `  npm run lake -- history ${s.projectDir}/lake/silver/sales_enriched`,
     "",
   ].join("\n");

@@ -8,20 +8,20 @@ const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--wait SECO
 Runs the pipeline on what is new since the last run:
   bronze   every landing file not yet loaded → bronze.<source> (columns as text, with _ingested_at,
            _source_file, _source_row); malformed lines → bronze.<source>_rejects with the reason
-  silver   dim_customer, dim_product, dim_location (stable surrogate keys); new sales cleaned, checked
-           by expectations (failures → silver.sales_quarantine), deduplicated, merged into
-           silver.sales_enriched (partitioned by year and month)
-  gold     monthly_sales_summary, top_products_monthly, regional_performance (recomputed for the months
-           the new sales touched), customer_cohorts
+  models   the models of lake.json in dependency order, each by its kind: table (rebuilt when its SQL
+           or an input changed), incremental (only the new rows of its stream input; expectations,
+           quarantine, deduplication, merge), partitions (only the partitions its inputs' changes
+           touch), dimension (latest row per natural key, stable surrogate keys)
 Every run is recorded in lake/_system/runs. Re-running with nothing new changes nothing.
 One run at a time per project: a run holds a lease in lake/_system/lease (renewed every 10 s, expiring
 60 s after its last renewal). Another run exits 1 saying which run holds the project, or waits with
 --wait; the lease of a run that was killed is taken over once it expires.
 
 Options:
-  --select MODEL   run only this layer (bronze, silver, gold) or model (e.g. sales_enriched, marts);
-                   repeat for several
-  --full-refresh   rebuild silver and gold from all of bronze (surrogate keys stay the same)
+  --select SEL     run only: bronze or a source's name; a zone (silver, gold); a model (sales_enriched);
+                   +model (with the models it reads), model+ (with the models that read it); repeat
+                   for several
+  --full-refresh   rebuild every model from all of its inputs (surrogate keys stay the same)
   --wait SECONDS   when another run holds the project, wait up to this long for it to finish
                    (default 0: exit 1 at once)
   --project DIR    the project folder (default: the current folder or the nearest parent with lake.json)

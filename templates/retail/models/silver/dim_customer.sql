@@ -1,0 +1,12 @@
+-- Customers, typed and trimmed; the dimension keeps the latest row per customer_id.
+SELECT
+  clean_upper(customer_id) AS customer_id,
+  clean_text(first_name) AS first_name,
+  clean_text(last_name) AS last_name,
+  clean_lower(email) AS email,
+  parse_date(birth_date) AS birth_date,
+  parse_date(signup_date) AS signup_date,
+  clean_text(city) AS city,
+  clean_text(country) AS country,
+  _ingested_at, _source_file, _source_row
+FROM bronze.customers
