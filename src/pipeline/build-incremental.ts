@@ -135,13 +135,18 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
     const resolved = await resolveTableReferences(
       ctx,
       project,
-      checkedSql(
-        `SELECT m.*, ${rid("m")} AS _rid FROM (${model.sql}) m JOIN ${prefix}files f USING (_source_file)`,
-        rowRules,
-      ),
+      `SELECT m.*, ${rid("m")} AS _rid FROM (${model.sql}) m JOIN ${prefix}files f USING (_source_file)`,
       { streams: { [input]: `${prefix}input` } },
     );
-    await run(`CREATE OR REPLACE TEMP VIEW ${prefix}checked AS ${resolved.sql}`);
+    // Two views over the same rows: the checked one (with the rules) for the status below, the plain
+    // one for the rows written, which then pays for no rule lookups.
+    await run(`CREATE OR REPLACE TEMP VIEW ${prefix}rows AS ${resolved.sql}`);
+    const checks = await resolveTableReferences(
+      ctx,
+      project,
+      checkedSql(`SELECT * FROM ${prefix}rows`, rowRules),
+    );
+    await run(`CREATE OR REPLACE TEMP VIEW ${prefix}checked AS ${checks.sql}`);
     const outputColumns = (await ctx.session.connection.runAndReadAll(`DESCRIBE ${prefix}checked`))
       .getRows()
       .map((r) => String(r[0]));
@@ -202,8 +207,20 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
     // Only retried rows, and none passes: nothing to record (they are tried again on the next run).
     if (pending.kind === "up-to-date" && !quarantineBehind && retriedRows === 0) return upToDate(config);
 
+    // What the quarantine needs, kept small; the status table's memory is better spent on the
+    // partitioned write below (10M rows: ~400 MB of peak RSS).
+    await run(`CREATE OR REPLACE TEMP TABLE ${prefix}failing AS
+      SELECT _rid, ${quarantineReasonsSql(rowRules, "failed_rules")} AS failed_rules FROM ${prefix}status WHERE quarantined${
+        uniqueAction === "quarantine"
+          ? ` UNION ALL SELECT _rid, ['${uniqueRule?.name}'] FROM ${prefix}status
+              WHERE NOT quarantined AND _rid NOT IN (SELECT _rid FROM ${prefix}firsts)`
+          : ""
+      }`);
+    await run(`DROP TABLE ${prefix}status`);
+
+    const lookups = new Map([...resolved.inputs, ...checks.inputs].map((i) => [i.reference, i.version]));
     const txns = (snapshot: Snapshot | undefined) => [
-      ...resolved.inputs.map((i) => ({ appId: inputAppId(i.reference), version: i.version })),
+      ...[...lookups].map(([reference, version]) => ({ appId: inputAppId(reference), version })),
       { appId: inputAppId(input), version: inputSnapshot.version },
       { appId: BATCH_APP_ID, version: batch + 1 },
       definitionTxn(hash, snapshot),
@@ -214,7 +231,7 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
       ctx,
       store,
       {
-        sql: `SELECT ${columns.join(", ")}, '${b.runId}' AS _run_id FROM ${prefix}checked SEMI JOIN ${prefix}firsts USING (_rid)`,
+        sql: `SELECT ${columns.join(", ")}, '${b.runId}' AS _run_id FROM ${prefix}rows SEMI JOIN ${prefix}firsts USING (_rid)`,
       },
       {
         txn: txns(current),
@@ -243,12 +260,6 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
 
     let quarantined = 0;
     if (keepsQuarantine || quarantine !== undefined) {
-      const failing = `SELECT _rid, ${quarantineReasonsSql(rowRules, "failed_rules")} AS failed_rules FROM ${prefix}status WHERE quarantined${
-        uniqueAction === "quarantine"
-          ? ` UNION ALL SELECT _rid, ['${uniqueRule?.name}'] FROM ${prefix}status
-              WHERE NOT quarantined AND _rid NOT IN (SELECT _rid FROM ${prefix}firsts)`
-          : ""
-      }`;
       // Rows leave the quarantine when a retry passed, or when an interrupted run had already moved
       // them into the model. A retried row that fails again keeps the quarantine row it has.
       const leaving =
@@ -267,7 +278,7 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
           : "";
       const quarantineSql = `SELECT i.*, q.failed_rules, '${b.runId}' AS _run_id
         FROM ${prefix}input i JOIN ${prefix}files f USING (_source_file)
-        JOIN (${failing}) q ON q._rid = ${rid("i")} ${stays}`;
+        JOIN ${prefix}failing q ON q._rid = ${rid("i")} ${stays}`;
       const moved = leaving
         ? `EXISTS (SELECT 1 FROM ${prefix}leaving WHERE m_file = _source_file AND m_row = _source_row)`
         : undefined;
@@ -311,8 +322,8 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
     };
   } finally {
     await run(
-      `DROP VIEW IF EXISTS ${prefix}checked; DROP VIEW IF EXISTS ${prefix}input;
-       DROP TABLE IF EXISTS ${prefix}status; DROP TABLE IF EXISTS ${prefix}firsts; DROP TABLE IF EXISTS ${prefix}files;
+      `DROP VIEW IF EXISTS ${prefix}checked; DROP VIEW IF EXISTS ${prefix}rows; DROP VIEW IF EXISTS ${prefix}input;
+       DROP TABLE IF EXISTS ${prefix}status; DROP TABLE IF EXISTS ${prefix}failing; DROP TABLE IF EXISTS ${prefix}firsts; DROP TABLE IF EXISTS ${prefix}files;
        DROP TABLE IF EXISTS ${prefix}retried; DROP TABLE IF EXISTS ${prefix}leaving`,
     );
   }
