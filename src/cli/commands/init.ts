@@ -5,12 +5,16 @@ import type { Command } from "../command.ts";
 
 const usage = `Usage: lake init [DIR]
 
-Creates a Medallion Lake project in DIR (default: the current folder): a lake.json with the retail
-pipeline's sources (sales, customers, products, locations) and the zone folders lake/landing,
-lake/bronze, lake/silver and lake/gold. Edit lake.json to add sources or move zones.`;
+Creates a Medallion Lake project in DIR (default: the current folder) from the retail template:
+  lake.json        the zones (lake/landing, lake/bronze, lake/silver, lake/gold), the sources (sales,
+                   customers, products, locations) and the models with their kinds and expectations
+  macros/          DuckDB macros the models use (cleaning.sql: clean_text, parse_date, ...)
+  models/silver/   dim_customer, dim_product, dim_location, sales_enriched (one SELECT each)
+  models/gold/     monthly_sales_summary, top_products_monthly, regional_performance, customer_cohorts
+Edit them to add sources and models, change rules, or move zones (see the README).`;
 
 export const init: Command = {
-  summary: "create a project with the retail pipeline",
+  summary: "create a project from the retail template (sources, models, expectations)",
   usage,
   options: {},
   async run(args, io) {
@@ -18,7 +22,7 @@ export const init: Command = {
       throw new CliError(`Unexpected argument "${args.positionals[1]}".\n\n${usage}`);
     const project = await initProject(args.positionals[0] ?? ".");
     io.stdout(
-      `Created ${project.root}/lake.json with sources ${project.sources.map((s) => s.name).join(", ")}.\n`,
+      `Created ${project.root}/lake.json with sources ${project.sources.map((s) => s.name).join(", ")} and ${project.models.length} models (models/, macros/).\n`,
     );
     io.stdout(`Next: lake ingest FILE... (or lake generate), then lake run.\n`);
   },
