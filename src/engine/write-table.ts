@@ -12,6 +12,7 @@ import {
   commit,
   type DeltaValue,
   findField,
+  InvalidOperationError,
   isPrimitive,
   type Metadata,
   type Protocol,
@@ -97,6 +98,11 @@ export interface WriteOptions {
   /** Roll over to a new data file past about this many bytes. */
   readonly targetFileSizeBytes?: number;
   readonly commitOptions?: CommitOptions;
+  /**
+   * The version the source was computed from, when it read the table (default: the latest, loaded
+   * here). A commit after it that conflicts with what this write read fails the write.
+   */
+  readonly readSnapshot?: Snapshot;
 }
 
 export interface WriteMetrics {
@@ -125,7 +131,7 @@ export async function writeTable(
   source: WriteSource,
   options: WriteOptions = {},
 ): Promise<WriteMetrics> {
-  const snapshot = await loadIfExists(ctx, store);
+  const snapshot = options.readSnapshot ?? (await loadIfExists(ctx, store));
   const now = (options.commitOptions?.clock ?? Date.now)();
   const txns: readonly TxnId[] =
     options.txn === undefined ? [] : Array.isArray(options.txn) ? options.txn : [options.txn as TxnId];
@@ -162,6 +168,14 @@ export async function writeTable(
       : { schema: incoming, evolved: false };
   const partitionColumns = (replacing ? undefined : snapshot?.partitionColumns) ?? options.partitionBy ?? [];
   if (!snapshot || replacing) validatePartitionColumns(store.location, incoming, partitionColumns);
+  for (const filter of [options.replacePartitions ?? []].flat()) {
+    const wrong = Object.keys(filter).find((name) => !partitionColumns.includes(name));
+    if (wrong !== undefined) {
+      throw new InvalidOperationError(
+        `Cannot replace partitions of ${store.location} by ${wrong}: it is not a partition column (partition columns: ${partitionColumns.join(", ") || "none"})`,
+      );
+    }
+  }
 
   let rowsRemoved = 0;
   const rewritten: Action[] = [];

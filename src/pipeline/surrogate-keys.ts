@@ -25,7 +25,9 @@ export async function assignKeys(
   viewName: string,
 ): Promise<{ view: string; added: number }> {
   const existing = await loadIfExists(ctx, keyMap);
-  const current = existing ? await createTableView(ctx, keyMap, `${viewName}_before`) : undefined;
+  const current = existing
+    ? await createTableView(ctx, keyMap, `${viewName}_before`, { snapshot: existing })
+    : undefined;
   const source = current
     ? `(SELECT natural_key, key FROM ${current})`
     : "(SELECT NULL::VARCHAR AS natural_key, NULL::BIGINT AS key WHERE false)";
@@ -35,6 +37,11 @@ export async function assignKeys(
     SELECT natural_key, (SELECT coalesce(max(key), 0) FROM known) + row_number() OVER (ORDER BY natural_key) AS key FROM fresh`;
   // The new keys are numbered after the map's largest: a concurrent assignment must conflict, never
   // commit beside this one (both would hand out the same numbers).
-  const metrics = await writeTable(ctx, keyMap, { sql }, { readsTable: true });
+  const metrics = await writeTable(
+    ctx,
+    keyMap,
+    { sql },
+    { readsTable: true, ...(existing ? { readSnapshot: existing } : {}) },
+  );
   return { view: await createTableView(ctx, keyMap, viewName), added: metrics.rowsWritten };
 }

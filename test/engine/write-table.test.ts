@@ -120,6 +120,35 @@ describe("writeTable", () => {
     assert.deepEqual(old.partitionColumns, ["day"], "time travel reads the old shape");
   });
 
+  it("refuses to replace partitions by a column that is not a partition column, writing nothing", async () => {
+    await writeTable(ctx, store, { rows: rows(1, 2), schema }, { partitionBy: ["day"] });
+    await assert.rejects(
+      writeTable(
+        ctx,
+        store,
+        { rows: rows(3), schema },
+        { mode: "overwrite", replacePartitions: { name: "n1" } },
+      ),
+      {
+        name: "InvalidOperationError",
+        message: `Cannot replace partitions of ${store.location} by name: it is not a partition column (partition columns: day)`,
+      },
+    );
+    assert.deepEqual(await readIds(), ["1", "2"]);
+    assert.equal((await ctx.snapshot(store)).version, 0);
+  });
+
+  it("a write computed from an older version conflicts with an append made since", async () => {
+    await writeTable(ctx, store, { rows: rows(1), schema });
+    const read = await ctx.snapshot(store);
+    await writeTable(ctx, store, { rows: rows(2), schema });
+    await assert.rejects(
+      writeTable(ctx, store, { rows: rows(3), schema }, { readsTable: true, readSnapshot: read }),
+      { name: "CommitConflictError" },
+    );
+    assert.deepEqual(await readIds(), ["1", "2"]);
+  });
+
   it("commits an empty append as a version with no files", async () => {
     await writeTable(ctx, store, { rows: rows(1), schema });
     const empty = await writeTable(ctx, store, { rows: [], schema });
