@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { fileURLToPath } from "node:url";
 import { restore } from "../../src/delta/index.ts";
-import { DeltaContext, optimizeTable } from "../../src/engine/index.ts";
+import { DeltaContext, deleteRows, optimizeTable } from "../../src/engine/index.ts";
 import {
   landFiles,
   type PipelineResult,
@@ -188,6 +188,29 @@ describe("incremental state from the Delta log", () => {
       await totals(`SELECT count(*) FROM ${goldView} WHERE month = 4`),
       ["0"],
       "April's sales were restored away, and so is April in gold",
+    );
+  });
+
+  it("rows deleted from bronze.sales rebuild sales_enriched from all of bronze, and the run says why", async () => {
+    const project = await scenario("delete-bronze", async () => {});
+    await deleteRows(ctx, tableStore(project, "bronze", "sales"), "transaction_id = 'T0000000010'");
+    const lines: string[] = [];
+    await runPipeline(ctx, project, { runId: "after-delete", startedAt: Date.now() }, (line) =>
+      lines.push(line),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /^silver\.sales_enriched: .*\(rebuilt in full: bronze\.sales lost rows since version \d+: DELETE \(version \d+\)\)$/.test(
+          l,
+        ),
+      ),
+      lines.join("\n"),
+    );
+    const tables = await tablesOf(project);
+    assert.equal(tables["silver.sales_enriched"]?.filter((r) => r.includes("T0000000010")).length, 0);
+    assert.equal(
+      tables["silver.sales_enriched"]?.length,
+      (reference["silver.sales_enriched"]?.length ?? 0) - 1,
     );
   });
 
