@@ -167,24 +167,58 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
       SELECT _rid, ${key ?? "NULL"} AS _key, ${order.columns.map((c) => `${c}, `).join("")}failed_rules,
         ${quarantinedSql(rowRules, "failed_rules")} AS quarantined
       FROM ${prefix}checked ANTI JOIN ${decided} d USING (_rid)`);
-    const existing =
+    const currentView =
       key !== undefined && current !== undefined && !rebuild
-        ? `(SELECT ${key} AS _key FROM ${await createTableView(ctx, store, `${prefix}current`, { snapshot: current })})`
-        : "(SELECT NULL AS _key WHERE false)";
-    // The rows that go to the model: per key, the first (or last) valid row; with keep first, not one
-    // whose key the model already has. A NULL key is no one's duplicate.
+        ? await createTableView(ctx, store, `${prefix}current`, { snapshot: current })
+        : undefined;
+    // The rows that go to the model: per key, the first (or last) valid row of the batch in `orderBy`
+    // order; then against the row the model already has for that key: by lineage order (the
+    // default) the row already there came first; with a declared order, the order decides (ties: the
+    // row already there stays with keep first, the new row wins with keep last). A NULL key is no
+    // one's duplicate. `replaced` holds the keys whose row in the model the new row replaces.
     const pick =
       order.by === undefined
         ? `${config.keep === "first" ? "min" : "max"}(s._rid)`
         : `${config.keep === "first" ? "first" : "last"}(s._rid ORDER BY ${order.by})`;
-    await run(`CREATE OR REPLACE TEMP TABLE ${prefix}firsts AS
-      ${
-        key === undefined
-          ? `SELECT _rid FROM ${prefix}status WHERE NOT quarantined`
-          : `SELECT ${pick} AS _rid, any_value(s._key) AS _key FROM ${prefix}status s
-             ${config.keep === "first" ? `ANTI JOIN ${existing} e ON e._key = s._key` : ""}
-             WHERE NOT s.quarantined GROUP BY s._key, CASE WHEN s._key IS NULL THEN s._rid END`
-      }`);
+    const best = `SELECT ${pick} AS _rid, any_value(s._key) AS _key FROM ${prefix}status s
+      WHERE NOT s.quarantined GROUP BY s._key, CASE WHEN s._key IS NULL THEN s._rid END`;
+    if (key === undefined) {
+      await run(
+        `CREATE OR REPLACE TEMP TABLE ${prefix}firsts AS SELECT _rid FROM ${prefix}status WHERE NOT quarantined`,
+      );
+    } else if (currentView === undefined) {
+      await run(`CREATE OR REPLACE TEMP TABLE ${prefix}firsts AS ${best}`);
+    } else if (order.by === undefined) {
+      await run(`CREATE OR REPLACE TEMP TABLE ${prefix}firsts AS SELECT b.* FROM (${best}) b
+        ${config.keep === "first" ? `ANTI JOIN (SELECT ${key} AS _key FROM ${currentView}) e ON e._key = b._key` : ""}`);
+      if (config.keep === "last") {
+        await run(`CREATE OR REPLACE TEMP TABLE ${prefix}replaced AS
+          SELECT _key FROM ${prefix}firsts SEMI JOIN (SELECT ${key} AS _key FROM ${currentView}) e USING (_key)`);
+      }
+    } else {
+      const tieBreak = config.keep === "first" ? "_existing DESC" : "_existing";
+      const ranking = order.columns
+        .map(
+          (_, i) =>
+            `_o${i}${order.directions[i] === (config.keep === "first" ? "DESC" : "ASC") ? " DESC" : ""}`,
+        )
+        .join(", ");
+      await run(`CREATE OR REPLACE TEMP TABLE ${prefix}contenders AS
+        WITH b AS (${best})
+        SELECT b._rid, b._key, ${order.columns.map((_, i) => `s._o${i}`).join(", ")}, false AS _existing
+        FROM b JOIN ${prefix}status s USING (_rid)
+        UNION ALL
+        SELECT NULL, ${key}, ${order.columns.map((c) => c.replace(/ AS _o\d+$/, "")).join(", ")}, true
+        FROM ${currentView} WHERE ${key} IN (SELECT _key FROM b)`);
+      await run(`CREATE OR REPLACE TEMP TABLE ${prefix}winners AS SELECT * FROM ${prefix}contenders
+        QUALIFY row_number() OVER (PARTITION BY _key ORDER BY ${ranking}, ${tieBreak}) = 1`);
+      await run(
+        `CREATE OR REPLACE TEMP TABLE ${prefix}firsts AS SELECT _rid, _key FROM ${prefix}winners WHERE NOT _existing`,
+      );
+      await run(`CREATE OR REPLACE TEMP TABLE ${prefix}replaced AS
+        SELECT _key FROM ${prefix}firsts SEMI JOIN (SELECT _key FROM ${prefix}contenders WHERE _existing) e USING (_key)`);
+    }
+    const replacing = currentView !== undefined && (config.keep === "last" || order.by !== undefined);
     const [decidedRows] = recovering ? await one(`SELECT count(*) FROM ${decided}`) : [0];
     const [total, valid, firsts, ...ruleCounts] = await one(
       `SELECT count(*), count(*) FILTER (WHERE NOT quarantined), (SELECT count(*) FROM ${prefix}firsts),
@@ -246,13 +280,11 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
                 name: "MERGE",
                 parameters: {
                   predicate: `target.${config.uniqueKey} = source.${config.uniqueKey}`,
-                  matchedPredicates: config.keep === "last" ? '[{"actionType":"update"}]' : "[]",
+                  matchedPredicates: replacing ? '[{"actionType":"update"}]' : "[]",
                   notMatchedPredicates: '[{"actionType":"insert"}]',
                 },
               },
-              ...(config.keep === "last" && current !== undefined
-                ? { removeRows: `${key} IN (SELECT _key FROM ${prefix}firsts)` }
-                : {}),
+              ...(replacing ? { removeRows: `${key} IN (SELECT _key FROM ${prefix}replaced)` } : {}),
             }
           : {}),
       },
@@ -324,7 +356,8 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
     await run(
       `DROP VIEW IF EXISTS ${prefix}checked; DROP VIEW IF EXISTS ${prefix}rows; DROP VIEW IF EXISTS ${prefix}input;
        DROP TABLE IF EXISTS ${prefix}status; DROP TABLE IF EXISTS ${prefix}failing; DROP TABLE IF EXISTS ${prefix}firsts; DROP TABLE IF EXISTS ${prefix}files;
-       DROP TABLE IF EXISTS ${prefix}retried; DROP TABLE IF EXISTS ${prefix}leaving`,
+       DROP TABLE IF EXISTS ${prefix}retried; DROP TABLE IF EXISTS ${prefix}leaving;
+       DROP TABLE IF EXISTS ${prefix}contenders; DROP TABLE IF EXISTS ${prefix}winners; DROP TABLE IF EXISTS ${prefix}replaced`,
     );
   }
 }
@@ -338,11 +371,19 @@ function nameList(names: readonly string[]): string {
  * The status table's columns for a declared `orderBy` (`_o0`, `_o1`, ...) and the ORDER BY over them;
  * lineage order needs neither (`_rid` is that order).
  */
-function orderItems(orderBy: readonly string[]): { columns: string[]; by: string | undefined } {
-  if (orderBy.join() === "_source_file,_source_row") return { columns: [], by: undefined };
-  const parsed = orderBy.map((item) => /^(.*?)(\s+(?:ASC|DESC))?$/i.exec(item.trim()) as RegExpExecArray);
+function orderItems(orderBy: readonly string[]): {
+  columns: string[];
+  directions: Array<"ASC" | "DESC">;
+  by: string | undefined;
+} {
+  if (orderBy.join() === "_source_file,_source_row") return { columns: [], directions: [], by: undefined };
+  const parsed = orderBy.map((item) => /^(.*?)(?:\s+(ASC|DESC))?$/i.exec(item.trim()) as RegExpExecArray);
+  const directions = parsed.map(
+    ([, , d]) => (d?.toUpperCase() === "DESC" ? "DESC" : "ASC") as "ASC" | "DESC",
+  );
   return {
     columns: parsed.map(([, expression], i) => `${expression} AS _o${i}`),
-    by: `${parsed.map(([, , direction], i) => `s._o${i}${direction ?? ""}`).join(", ")}, s._rid`,
+    directions,
+    by: `${parsed.map((_, i) => `s._o${i} ${directions[i]}`).join(", ")}, s._rid`,
   };
 }
