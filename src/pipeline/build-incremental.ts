@@ -166,7 +166,7 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
     await run(`CREATE OR REPLACE TEMP TABLE ${prefix}status AS
       SELECT _rid, ${key ?? "NULL"} AS _key, ${order.columns.map((c) => `${c}, `).join("")}failed_rules,
         ${quarantinedSql(rowRules, "failed_rules")} AS quarantined
-      FROM ${prefix}checked ANTI JOIN ${decided} d USING (_rid)`);
+      FROM ${prefix}checked ${recovering ? `ANTI JOIN ${decided} d USING (_rid)` : ""}`);
     const currentView =
       key !== undefined && current !== undefined && !rebuild
         ? await createTableView(ctx, store, `${prefix}current`, { snapshot: current })
