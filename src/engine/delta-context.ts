@@ -5,7 +5,7 @@
  */
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import { Snapshot, versionAtTimestamp } from "../delta/index.ts";
+import { listLog, Snapshot, versionAtTimestamp } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
 import { DuckDbParquet } from "./duckdb-parquet.ts";
 import { type DuckDbOptions, DuckDbSession } from "./duckdb-session.ts";
@@ -21,6 +21,12 @@ export interface DeltaContextOptions extends DuckDbOptions {
 
 /** An open DuckDB session with the Delta port: use it, then `close()` it. */
 export class DeltaContext {
+  /**
+   * The latest snapshot loaded of each store. Loading the latest again lists the log from that
+   * version and reuses it when no commit came since (one listing instead of reading the log again).
+   */
+  readonly #latest = new WeakMap<ObjectStore, Snapshot>();
+
   private constructor(
     readonly session: DuckDbSession,
     readonly parquet: DuckDbParquet,
@@ -61,7 +67,12 @@ export class DeltaContext {
       const version = await versionAtTimestamp(store, latest, at.timestamp);
       return version === latest.version ? latest : Snapshot.load(store, this.parquet, version);
     }
-    return Snapshot.load(store, this.parquet, at.version);
+    if (at.version !== undefined) return Snapshot.load(store, this.parquet, at.version);
+    const cached = this.#latest.get(store);
+    if (cached !== undefined && (await unchangedSince(store, cached))) return cached;
+    const latest = await Snapshot.load(store, this.parquet);
+    this.#latest.set(store, latest);
+    return latest;
   }
 
   /** Closes DuckDB. */
@@ -69,4 +80,16 @@ export class DeltaContext {
     this.session.close();
     this.readCache.unpinAll();
   }
+}
+
+/**
+ * True when the table's newest commit is still the one `snapshot` ended with (same version, same
+ * file time): nothing was committed since, and the table was not re-created.
+ */
+async function unchangedSince(store: ObjectStore, snapshot: Snapshot): Promise<boolean> {
+  const last = snapshot.segment.commits.at(-1);
+  if (last?.version !== snapshot.version) return false;
+  const listing = await listLog(store, snapshot.version);
+  const newest = Math.max(-1, ...listing.commits.keys());
+  return newest === snapshot.version && listing.commits.get(newest)?.lastModified === last.lastModified;
 }

@@ -12,6 +12,23 @@ const s3Clients = new WeakMap<ProjectConfig, S3Client>();
 
 /** The store at a project location: a folder, or `s3://bucket/prefix` with the project's S3 settings. */
 export function storeAt(project: ProjectConfig, location: string): ObjectStore {
+  // One store per location and project: the engine remembers the latest snapshot of each store.
+  let known = stores.get(project);
+  if (known === undefined) {
+    known = new Map();
+    stores.set(project, known);
+  }
+  let store = known.get(location);
+  if (store === undefined) {
+    store = newStore(project, location);
+    known.set(location, store);
+  }
+  return store;
+}
+
+const stores = new WeakMap<ProjectConfig, Map<string, ObjectStore>>();
+
+function newStore(project: ProjectConfig, location: string): ObjectStore {
   if (!location.startsWith("s3://")) return new LocalStore(location);
   let client = s3Clients.get(project);
   if (client === undefined) {

@@ -127,18 +127,23 @@ export class S3Store implements ObjectStore {
     validatePrefix(prefix);
     let continuationToken: string | undefined;
     do {
-      let page: ListObjectsV2CommandOutput;
-      try {
-        page = await this.#client.send(
-          new ListObjectsV2Command({
-            Bucket: this.#bucket,
-            Prefix: this.#root + prefix,
-            ...(options.startAfter === undefined ? {} : { StartAfter: this.#root + options.startAfter }),
-            ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
-          }),
-        );
-      } catch (error) {
-        throw this.#failure("ListObjectsV2", prefix, error);
+      let page: ListObjectsV2CommandOutput | undefined;
+      // A page whose reply broke off after it started is requested again (the SDK's retries end once
+      // a reply has started), as whole bodies are.
+      for (let attempt = 1; page === undefined; attempt++) {
+        try {
+          page = await this.#client.send(
+            new ListObjectsV2Command({
+              Bucket: this.#bucket,
+              Prefix: this.#root + prefix,
+              ...(options.startAfter === undefined ? {} : { StartAfter: this.#root + options.startAfter }),
+              ...(continuationToken === undefined ? {} : { ContinuationToken: continuationToken }),
+            }),
+          );
+        } catch (error) {
+          if (attempt >= BODY_ATTEMPTS || !isBrokenReply(error))
+            throw this.#failure("ListObjectsV2", prefix, error);
+        }
       }
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
@@ -373,6 +378,20 @@ const CONFLICT_RETRIES = 5;
 
 function isConditionalConflict(error: unknown): boolean {
   return error instanceof Error && error.name === "ConditionalRequestConflict";
+}
+
+/**
+ * An error from a reply that started well and then broke off: no error status, and Node's "aborted"
+ * of a reply cut mid-body (the SDK does not retry once a reply has started).
+ */
+function isBrokenReply(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const code = (error as { code?: string }).code;
+  return (
+    (status === undefined || status < 300) &&
+    error instanceof Error &&
+    (error.message === "aborted" || code === "ERR_STREAM_PREMATURE_CLOSE")
+  );
 }
 
 /** How many attempts the SDK made for the failed request (1 when unknown). */

@@ -16,7 +16,7 @@ describe("lake (dispatcher)", () => {
         "Usage: lake <command> [options]",
         "",
         "Commands:",
-        "  init       create a project with the retail pipeline",
+        "  init       create a project from the retail template (sources, models, expectations)",
         "  ingest     put files into the landing zone (write-once)",
         "  run        run the pipeline: landing → bronze → silver → gold, incrementally",
         "  status     tables, versions, row counts and freshness of a project",

@@ -98,8 +98,13 @@ describeWithS3(`the pipeline on S3 through injected faults (seed ${SEED})`, (buc
       },
       { "lost-reply": 0.25, throttle: 0.05, "server-error": 0.05, "reset-before": 0.05 },
     );
-    const faulty = await project("faulty", proxy.endpoint);
-    for (const [i, batch] of BATCHES.entries()) await runBatch(faulty, batch, `faulty-${i}`);
+    // Each batch is its own `lake run`, as in production: a fresh load of the project, so a fresh S3
+    // client (the SDK's retry quota belongs to a client and would otherwise carry over between runs).
+    let faulty = await project("faulty", proxy.endpoint);
+    for (const [i, batch] of BATCHES.entries()) {
+      faulty = await project("faulty", proxy.endpoint);
+      await runBatch(faulty, batch, `faulty-${i}`);
+    }
     proxy.setRates({});
     for (const [fault, count] of Object.entries(proxy.injected))
       assert.ok(count > 0, `no ${fault} was injected`);
