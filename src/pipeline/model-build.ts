@@ -44,6 +44,8 @@ export interface ModelResult {
   readonly reason?: string;
   /** A table it reads that does not exist yet: the model is not built until it does. */
   readonly waitingFor?: string;
+  /** How long the build took, in seconds (set by the runner). */
+  readonly seconds?: number;
 }
 
 /** A result for a model with nothing to do. */

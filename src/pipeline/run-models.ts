@@ -52,6 +52,7 @@ export async function runModels(
     const id = modelId(model.config);
     const label = `${id}${model.config.sqlFile ? ` (${model.config.sqlFile})` : ""}`;
     let result: ModelResult;
+    const started = performance.now();
     try {
       const missing = await missingInput(b, model);
       result =
@@ -63,6 +64,7 @@ export async function runModels(
       if (error instanceof PipelineDataError) throw error;
       throw new ModelError(label, (error as Error).message, { cause: error });
     }
+    result = { ...result, seconds: (performance.now() - started) / 1000 };
     results.push(result);
     report(result);
   }

@@ -146,7 +146,8 @@ export function describeResult(m: ModelResult): string {
   if (m.retried > 0) parts.push(`${m.retried} released from quarantine`);
   if (m.duplicatesRemoved > 0)
     parts.push(`${m.duplicatesRemoved} ${m.kind === "dimension" ? "superseded" : "duplicates removed"}`);
-  return `${m.table}: ${parts.join(", ")}${m.reason ? ` (rebuilt in full: ${m.reason})` : ""}`;
+  const time = m.seconds === undefined ? "" : `, ${m.seconds.toFixed(1)} s`;
+  return `${m.table}: ${parts.join(", ")}${time}${m.reason ? ` (rebuilt in full: ${m.reason})` : ""}`;
 }
 
 /** The counts the run log keeps: per source and per model. */
