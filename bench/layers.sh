@@ -9,7 +9,7 @@ rows=${1:-100000000}
 files=${2:-100}
 dir=${3:-.bench/layers}
 cd "$(dirname "$0")/.."
-lake() { node --import tsx src/cli/main.ts "$@"; }
+lake=(node --import tsx src/cli/main.ts)
 export AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED=true
 rm -rf "$dir" && mkdir -p "$dir"
 timed() {
@@ -17,13 +17,13 @@ timed() {
   shift
   local start end
   start=$(date +%s.%N)
-  /usr/bin/time -f "  $name peak RSS %M KiB" "$@" 2>&1 | grep -v ": working, \|^landed " | tail -12
+  /usr/bin/time -f "  $name peak RSS %M KiB" "$@" 2>&1 | { grep -v ": working, \|^landed " || true; } | tail -12
   end=$(date +%s.%N)
   echo "== $name: $(echo "$end - $start" | bc) s"
 }
-lake init "$dir/project" > /dev/null
-timed generate lake generate --rows "$rows" --files "$files" --out "$dir/data"
-timed ingest lake ingest "$dir"/data/*.csv --project "$dir/project"
-timed bronze lake run --select bronze --project "$dir/project"
-timed silver lake run --select silver --project "$dir/project"
-timed gold lake run --select gold --project "$dir/project"
+"${lake[@]}" init "$dir/project" > /dev/null
+timed generate "${lake[@]}" generate --rows "$rows" --files "$files" --out "$dir/data"
+timed ingest "${lake[@]}" ingest "$dir"/data/*.csv --project "$dir/project"
+timed bronze "${lake[@]}" run --select bronze --project "$dir/project"
+timed silver "${lake[@]}" run --select silver --project "$dir/project"
+timed gold "${lake[@]}" run --select gold --project "$dir/project"
