@@ -5,9 +5,11 @@
 import { parseArgs } from "node:util";
 import {
   DeltaError,
+  LAKE_VERSION,
   LakeUsageError,
   LandingError,
   ModelGraphError,
+  nearest,
   PipelineDataError,
   ProjectConfigError,
   StorageError,
@@ -42,13 +44,19 @@ export const processIo: CliIo = {
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   try {
+    if (name === "--version" || name === "-V" || name === "version") {
+      io.stdout(`lake ${LAKE_VERSION}\n`);
+      return 0;
+    }
+    if (name === "help" && rest[0] !== undefined) {
+      io.stdout(`${(await commandNamed(rest[0])).usage}\n`);
+      return 0;
+    }
     if (name === undefined || name === "--help" || name === "-h" || name === "help") {
       io.stdout(await overview());
       return 0;
     }
-    const load = COMMANDS[name];
-    if (load === undefined) throw new CliError(`Unknown command "${name}". Run "lake --help" for the list.`);
-    const command = await load();
+    const command = await commandNamed(name);
     if (rest.includes("--help") || rest.includes("-h")) {
       io.stdout(`${command.usage}\n`);
       return 0;
@@ -89,10 +97,26 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
   }
 }
 
+/** The command called `name`. @throws CliError naming it, with the nearest command's name. */
+async function commandNamed(name: string): Promise<Command> {
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    const near = nearest(name, Object.keys(COMMANDS));
+    throw new CliError(
+      `Unknown command "${name}".${near ? ` Did you mean "${near}"?` : ""} Run "lake --help" for the list.`,
+    );
+  }
+  return load();
+}
+
 async function overview(): Promise<string> {
   const lines = ["Usage: lake <command> [options]", "", "Commands:"];
   for (const [name, load] of Object.entries(COMMANDS))
     lines.push(`  ${name.padEnd(10)} ${(await load()).summary}`);
-  lines.push("", 'Run "lake <command> --help" for the options of a command.', "");
+  lines.push(
+    "",
+    'Run "lake <command> --help" or "lake help <command>" for the options of a command, "lake --version" for the version.',
+    "",
+  );
   return lines.join("\n");
 }

@@ -22,7 +22,7 @@ export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceF
 export { storeAt, tableStore, zoneStore } from "./layer-tables.ts";
 export { ModelError, type ModelResult } from "./model-build.ts";
 export { LINEAGE_ORDER, MODEL_KINDS, type ModelConfig, type ModelKind } from "./model-config.ts";
-export { ModelGraphError } from "./model-graph.ts";
+export { ModelGraphError, nearest } from "./model-graph.ts";
 export {
   CONFIG_FILE,
   type EngineConfig,

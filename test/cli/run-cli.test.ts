@@ -31,7 +31,7 @@ describe("lake (dispatcher)", () => {
         "  optimize   compact small data files of a table",
         "  restore    make an old version of a table the current one",
         "",
-        'Run "lake <command> --help" for the options of a command.',
+        'Run "lake <command> --help" or "lake help <command>" for the options of a command, "lake --version" for the version.',
         "",
       ].join("\n"),
     );
@@ -85,6 +85,26 @@ Options:
     assert.equal(result.code, 2);
     assert.equal(result.stdout, "");
     assert.equal(result.stderr, 'lake: Unknown command "frobnicate". Run "lake --help" for the list.\n');
+  });
+
+  it("a misspelt command exits 2 and suggests the nearest one", async () => {
+    const result = await lake("staus");
+    assert.equal(result.code, 2);
+    assert.equal(
+      result.stderr,
+      'lake: Unknown command "staus". Did you mean "status"? Run "lake --help" for the list.\n',
+    );
+  });
+
+  it("lake help CMD prints the usage of CMD, and lake --version the version", async () => {
+    assert.equal((await lake("help", "run")).stdout, (await lake("run", "--help")).stdout);
+    for (const flag of ["--version", "-V", "version"])
+      assert.equal((await lake(flag)).stdout, "lake 0.1.0\n");
+    const unknown = await lake("help", "rn");
+    assert.deepEqual(
+      [unknown.code, unknown.stderr],
+      [2, 'lake: Unknown command "rn". Did you mean "run"? Run "lake --help" for the list.\n'],
+    );
   });
 
   it("an unknown flag exits 2 and names the flag on stderr, followed by the command's usage", async () => {
