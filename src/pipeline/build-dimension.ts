@@ -15,14 +15,13 @@ import {
   quarantinedSql,
   quarantineReasonsSql,
 } from "./expectations.ts";
-import { consumedVersion, inputAppId } from "./input-state.ts";
 import { tableStore } from "./layer-tables.ts";
 import {
   type BuildContext,
+  buildTxns,
+  builtFrom,
   checkedSql,
-  currentDefinition,
   definitionHash,
-  definitionTxn,
   type ModelResult,
   quarantineName,
   upToDate,
@@ -45,14 +44,8 @@ export async function buildDimension(b: BuildContext, model: PlannedModel): Prom
   const hash = definitionHash(model);
   // The dimension and its quarantine each record what they consumed: after a crash between their
   // commits, the next run completes the one behind.
-  const stale = async (table: typeof store) => {
-    const snapshot = await loadIfExists(ctx, table);
-    return (
-      snapshot === undefined ||
-      currentDefinition(snapshot) !== hash ||
-      resolved.inputs.some((i) => consumedVersion(snapshot, i.reference) !== i.version)
-    );
-  };
+  const stale = async (table: typeof store) =>
+    !builtFrom(await loadIfExists(ctx, table), hash, resolved.inputs);
   if (!b.fullRefresh && !(await stale(store)) && !(await stale(quarantineStore))) return upToDate(config);
 
   const rules = keyRule(config.expectations, naturalKey);
@@ -80,10 +73,8 @@ export async function buildDimension(b: BuildContext, model: PlannedModel): Prom
       WHERE NOT quarantined ORDER BY ${key}, ${config.latestBy.join(", ")}`;
     const rows = `SELECT k.key AS ${sqlIdentifier(config.surrogateKey as string)}, d.* FROM (${latest}) d
       JOIN ${keys.view} k ON k.natural_key = d.${key}`;
-    const txn = (snapshot: Awaited<ReturnType<typeof loadIfExists>>) => [
-      ...resolved.inputs.map((i) => ({ appId: inputAppId(i.reference), version: i.version })),
-      definitionTxn(hash, snapshot),
-    ];
+    const txn = (snapshot: Awaited<ReturnType<typeof loadIfExists>>) =>
+      buildTxns(hash, snapshot, resolved.inputs);
     const current = await loadIfExists(ctx, store);
     const written = await writeTable(
       ctx,

@@ -20,17 +20,18 @@ import type { Snapshot } from "../delta/index.ts";
 import { createTableView, loadIfExists, sqlIdentifier, writeTable } from "../engine/index.ts";
 import { AccountingError } from "./errors.ts";
 import { checkResults, failureCountsSql, quarantinedSql, quarantineReasonsSql } from "./expectations.ts";
-import { consumedVersion, inputAppId, type PendingInput, pendingInput } from "./input-state.ts";
+import { consumedVersion, type PendingInput, pendingInput } from "./input-state.ts";
 import { tableStore } from "./layer-tables.ts";
 import {
   type BuildContext,
+  buildTxns,
   checkedSql,
   currentDefinition,
   definitionHash,
-  definitionTxn,
   ModelError,
   type ModelResult,
   quarantineName,
+  quarantines,
   upToDate,
 } from "./model-build.ts";
 import type { PlannedModel } from "./model-graph.ts";
@@ -65,7 +66,7 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
   const uniqueRule = rules.find((r) => r.unique !== undefined && r.unique === config.uniqueKey);
   const rowRules = rules.filter((r) => r !== uniqueRule);
   const uniqueAction = uniqueRule?.action ?? "warn";
-  const keepsQuarantine = rules.some((r) => r.action === "quarantine");
+  const keepsQuarantine = quarantines(rules);
 
   const hash = definitionHash(model);
   const modelConsumed = consumedVersion(current, input);
@@ -254,10 +255,11 @@ export async function buildIncremental(b: BuildContext, model: PlannedModel): Pr
 
     const lookups = new Map([...resolved.inputs, ...checks.inputs].map((i) => [i.reference, i.version]));
     const txns = (snapshot: Snapshot | undefined) => [
-      ...[...lookups].map(([reference, version]) => ({ appId: inputAppId(reference), version })),
-      { appId: inputAppId(input), version: inputSnapshot.version },
+      ...buildTxns(hash, snapshot, [
+        ...[...lookups].map(([reference, version]) => ({ reference, version })),
+        { reference: input, version: inputSnapshot.version },
+      ]),
       { appId: BATCH_APP_ID, version: batch + 1 },
-      definitionTxn(hash, snapshot),
     ];
     const replace = rebuild ? { mode: "overwrite" as const } : {};
     const columns = outputColumns.filter((c) => c !== "_rid" && c !== "failed_rules").map(sqlIdentifier);

@@ -19,14 +19,14 @@ import {
 } from "../delta/index.ts";
 import { loadIfExists, writeTable } from "../engine/index.ts";
 import { checkResults, failureCountsSql } from "./expectations.ts";
-import { consumedVersion, inputAppId, pendingInput, touchedPartitions } from "./input-state.ts";
+import { consumedVersion, pendingInput, touchedPartitions } from "./input-state.ts";
 import { tableStore } from "./layer-tables.ts";
 import {
   type BuildContext,
+  buildTxns,
   checkedSql,
   currentDefinition,
   definitionHash,
-  definitionTxn,
   type ModelResult,
   upToDate,
 } from "./model-build.ts";
@@ -145,13 +145,11 @@ export async function buildPartitions(b: BuildContext, model: PlannedModel): Pro
         ...(full && i === 0 ? { replaceTable: true } : { replacePartitions: typed }),
         ...(last
           ? {
-              txn: [
-                ...inputs.map((input) => ({
-                  appId: inputAppId(input.reference),
-                  version: input.snapshot.version,
-                })),
-                definitionTxn(hash, current),
-              ],
+              txn: buildTxns(
+                hash,
+                current,
+                inputs.map((input) => ({ reference: input.reference, version: input.snapshot.version })),
+              ),
             }
           : {}),
       },

@@ -6,14 +6,13 @@
  */
 import { loadIfExists, writeTable } from "../engine/index.ts";
 import { checkResults, failureCountsSql, quarantinedSql, quarantineReasonsSql } from "./expectations.ts";
-import { consumedVersion, inputAppId } from "./input-state.ts";
 import { tableStore } from "./layer-tables.ts";
 import {
   type BuildContext,
+  buildTxns,
+  builtFrom,
   checkedSql,
-  currentDefinition,
   definitionHash,
-  definitionTxn,
   type ModelResult,
   quarantineName,
   quarantines,
@@ -30,10 +29,7 @@ export async function buildTable(b: BuildContext, model: PlannedModel): Promise<
   const hash = definitionHash(model);
   const store = tableStore(project, config.zone, config.name);
   const current = await loadIfExists(ctx, store);
-  const upToDate =
-    current !== undefined &&
-    currentDefinition(current) === hash &&
-    resolved.inputs.every((input) => consumedVersion(current, input.reference) === input.version);
+  const upToDate = builtFrom(current, hash, resolved.inputs);
   const result = {
     table: label,
     kind: config.kind,
@@ -43,10 +39,7 @@ export async function buildTable(b: BuildContext, model: PlannedModel): Promise<
     retried: 0,
   };
   if (upToDate && !b.fullRefresh) return { ...result, rebuilt: false, rows: 0, expectations: [] };
-  const txn = (snapshot: typeof current) => [
-    definitionTxn(hash, snapshot),
-    ...resolved.inputs.map((input) => ({ appId: inputAppId(input.reference), version: input.version })),
-  ];
+  const txn = (snapshot: typeof current) => buildTxns(hash, snapshot, resolved.inputs);
   const options = {
     mode: "overwrite" as const,
     replaceTable: true,

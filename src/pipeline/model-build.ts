@@ -8,6 +8,7 @@ import type { Snapshot } from "../delta/index.ts";
 import type { DeltaContext } from "../engine/index.ts";
 import { PipelineDataError } from "./errors.ts";
 import { type Expectation, type ExpectationResult, failedRulesSql } from "./expectations.ts";
+import { consumedVersion, inputAppId } from "./input-state.ts";
 import type { ModelConfig, ModelKind } from "./model-config.ts";
 import type { PlannedModel } from "./model-graph.ts";
 import type { ProjectConfig } from "./project-config.ts";
@@ -90,8 +91,39 @@ export function definitionHash(model: PlannedModel): string {
  * The txn that records a definition: the appId names the hash, the version is the table version the
  * write creates, so the newest such txn is the table's current definition (A → B → A included).
  */
-export function definitionTxn(hash: string, table: Snapshot | undefined): { appId: string; version: number } {
+function definitionTxn(hash: string, table: Snapshot | undefined): { appId: string; version: number } {
   return { appId: `${DEFINITION_APP_ID}${hash}`, version: table === undefined ? 0 : table.version + 1 };
+}
+
+/** A table a build read: its reference as written (`zone.table`, `zone.table@v3`) and the version. */
+export interface InputVersion {
+  readonly reference: string;
+  readonly version: number;
+}
+
+/** The txns a build commits with its data: the version of every input it read, and its definition. */
+export function buildTxns(
+  hash: string,
+  table: Snapshot | undefined,
+  inputs: readonly InputVersion[],
+): Array<{ appId: string; version: number }> {
+  return [
+    ...inputs.map((i) => ({ appId: inputAppId(i.reference), version: i.version })),
+    definitionTxn(hash, table),
+  ];
+}
+
+/** True when `table` was last built from this definition and exactly these input versions. */
+export function builtFrom(
+  table: Snapshot | undefined,
+  hash: string,
+  inputs: readonly InputVersion[],
+): boolean {
+  return (
+    table !== undefined &&
+    currentDefinition(table) === hash &&
+    inputs.every((i) => consumedVersion(table, i.reference) === i.version)
+  );
 }
 
 /** The hash of the definition the table was last built from. */

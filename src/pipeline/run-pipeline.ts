@@ -5,7 +5,7 @@
  */
 import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
-import type { ModelResult } from "./model-build.ts";
+import { type ModelResult, quarantines } from "./model-build.ts";
 import { ModelGraphError, modelId, nearest } from "./model-graph.ts";
 import type { ProjectConfig, Zone } from "./project-config.ts";
 import { recordRun } from "./run-log.ts";
@@ -32,9 +32,7 @@ export function projectTables(project: ProjectConfig): Array<{ zone: Zone; table
     ...project.models.flatMap((m) => [
       { zone: m.zone, table: m.name },
       ...(m.kind === "dimension" ? [{ zone: m.zone, table: `${m.name}_keys` }] : []),
-      ...(m.expectations.some((e) => e.action === "quarantine")
-        ? [{ zone: m.zone, table: `${m.name}_quarantine` }]
-        : []),
+      ...(quarantines(m.expectations) ? [{ zone: m.zone, table: `${m.name}_quarantine` }] : []),
     ]),
   ];
 }
