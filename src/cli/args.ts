@@ -47,3 +47,35 @@ export function choiceFlag<T extends string>(
   }
   return value as T;
 }
+
+/** `--project DIR`, which every command that works in a project takes. */
+export const PROJECT_OPTION = { project: { type: "string" } } as const;
+
+/** `--json`: the command's result as one JSON document (rows: JSON Lines). */
+export const JSON_OPTION = { json: { type: "boolean" } } as const;
+
+/** The project folder of `--project`, or the current folder (its nearest parent with lake.json). */
+export function projectFlag(args: CommandArgs): string {
+  return typeof args.values.project === "string" ? args.values.project : ".";
+}
+
+/** How the table commands' usage describes their TABLE argument. */
+export const TABLE_ARGUMENT = `TABLE is a table of the project as zone.table (silver.sales_enriched; _system.runs is the run
+log), found from --project DIR or the current folder, or any Delta table location: ./path,
+/abs/path, file:///abs/path, s3://bucket/prefix (write ./silver.x for a folder named like a table).`;
+
+/** The row format of `--format`, `jsonl` when `--json` is given (rows are JSON Lines). */
+export function rowFormatFlag<T extends string>(
+  args: CommandArgs,
+  choices: readonly T[],
+  fallback: T,
+): T | "jsonl" {
+  if (args.values.json === true) {
+    if (args.values.format !== undefined && args.values.format !== "jsonl")
+      throw new CliError(
+        `--json prints JSON Lines; it does not go with --format ${String(args.values.format)}`,
+      );
+    return "jsonl";
+  }
+  return choiceFlag(args, "format", choices, fallback);
+}

@@ -5,6 +5,12 @@ import type { ParseArgsConfig } from "node:util";
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
+  /**
+   * Resolves when stdout has taken what was written so far (at once when it has room): a command
+   * printing many rows awaits it between batches, so a slow reader slows the command instead of
+   * filling memory.
+   */
+  drained(): Promise<void>;
 }
 
 /** Parsed flags and positionals of a command. */

@@ -2,6 +2,7 @@
  * The `lake` dispatcher: parses the command name and its flags with node:util `parseArgs`, imports
  * the command lazily, and turns errors into messages and exit codes. No business logic lives here.
  */
+import { once } from "node:events";
 import { parseArgs } from "node:util";
 import {
   DeltaError,
@@ -14,7 +15,7 @@ import {
   ProjectConfigError,
   StorageError,
 } from "../lake/index.ts";
-import { CliError } from "./cli-error.ts";
+import { BUG_EXIT_CODE, CliError, systemErrorMessage } from "./cli-error.ts";
 import type { CliIo, Command } from "./command.ts";
 
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
@@ -38,9 +39,15 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
 export const processIo: CliIo = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  // A closed pipe never drains; main.ts ends the process on its EPIPE instead.
+  drained: () =>
+    process.stdout.writableNeedDrain ? once(process.stdout, "drain").then(() => {}) : Promise.resolve(),
 };
 
-/** Runs the CLI and returns the exit code: 0 ok, 1 a table or storage error, 2 a usage error. */
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 a table, storage or data error, 2 a usage or config
+ * error, 70 a bug (printed with its stack and a request to report it).
+ */
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
   const [name, ...rest] = argv;
   try {
@@ -65,7 +72,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     try {
       parsed = parseArgs({ args: [...rest], options: command.options, allowPositionals: true, strict: true });
     } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${command.usage}`);
+      throw new CliError(`${flagProblem(error as Error, command)}\n\n${command.usage}`);
     }
     await command.run(
       {
@@ -93,8 +100,26 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
       io.stderr(`lake: ${error.message}\n`);
       return 1;
     }
-    throw error;
+    const system = systemErrorMessage(error);
+    if (system !== undefined) {
+      io.stderr(`lake: ${system.message}\n`);
+      return system.exitCode;
+    }
+    io.stderr(
+      `${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n\n` +
+        `lake: this is a bug in lake ${LAKE_VERSION}, not a mistake of yours. Please report it with the command you ran and the output above.\n`,
+    );
+    return BUG_EXIT_CODE;
   }
+}
+
+/** Node's message for a bad flag, with the nearest flag of the command when one was misspelt. */
+function flagProblem(error: Error, command: Command): string {
+  const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(error.message);
+  if (unknown === null) return error.message;
+  const flags = Object.keys(command.options);
+  const near = unknown[1] === "--" ? nearest(unknown[2] ?? "", flags) : undefined;
+  return `Unknown option '${unknown[1]}${unknown[2]}'.${near ? ` Did you mean --${near}?` : ""}`;
 }
 
 /** The command called `name`. @throws CliError naming it, with the nearest command's name. */

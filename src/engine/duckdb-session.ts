@@ -5,6 +5,7 @@
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import "./exact-strings.ts";
 
 /** Settings of a DuckDB session. */
 export interface DuckDbOptions {

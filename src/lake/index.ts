@@ -36,7 +36,14 @@ export { type DemoSummary, runDemo } from "./demo.ts";
 export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
 export { storeForLocation } from "./locations.ts";
-export { type OpenTable, openTable, type TableAt } from "./open-table.ts";
+export {
+  isProjectTableName,
+  type OpenTable,
+  openTable,
+  projectTableNames,
+  type TableAt,
+  tableStoreFor,
+} from "./open-table.ts";
 export {
   describeHolder,
   ingestFiles,
@@ -46,7 +53,7 @@ export {
   runProject,
   type TableStatus,
 } from "./project.ts";
-export { type QueryResult, queryProject } from "./query.ts";
+export { type QueryResult, type QueryStream, queryProject, streamQuery } from "./query.ts";
 export * from "./row-format.ts";
 export {
   applyStorage,
@@ -61,3 +68,4 @@ export {
   type StorageReport,
   storageStatus,
 } from "./storage-commands.ts";
+export { tableRowBatches } from "./table-rows.ts";

@@ -1,7 +1,7 @@
 /**
  * Text forms of table rows for people and scripts: canonical JSON lines (the Delta conformance
  * corpus's format: sorted keys, exact decimals and longs as strings, UTC timestamps with microseconds),
- * CSV and an aligned text table.
+ * CSV and an aligned text table, whole ({@link textTable}) or streamed ({@link TextTableStream}).
  */
 import {
   type DeltaType,
@@ -16,7 +16,8 @@ import {
 } from "../delta/index.ts";
 import { compareKeys } from "../storage/index.ts";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+/** A JSON value. */
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** The canonical JSON value of a Delta value of type `type` (see the corpus README's table). */
 export function canonicalValue(value: DeltaValue, type: DeltaType): Json {
@@ -97,25 +98,67 @@ export function rowValues(row: Row, schema: StructType): Json[] {
   return schema.fields.map((f) => canonicalValue(row[f.name] ?? null, f.type));
 }
 
-/** An aligned plain-text table of rows, header first. */
+/** An aligned plain-text table of rows, header first, each column as wide as its widest cell. */
 export function textTable(header: readonly string[], rows: readonly (readonly Json[])[]): string {
-  const cells = [
-    header,
-    ...rows.map((r) =>
-      r.map((v) => (v === null ? "null" : typeof v === "object" ? stableStringify(v) : String(v))),
-    ),
-  ];
-  // Widths count code points, not UTF-16 units, so text beyond the BMP (e.g. "𝔘") stays aligned.
-  const width = (text: string) => [...text].length;
-  const widths = header.map((_, i) => Math.max(...cells.map((r) => width(r[i] ?? ""))));
-  const line = (r: readonly string[]) =>
-    r
-      .map((c, i) => c + " ".repeat(Math.max(0, (widths[i] ?? 0) - width(c))))
-      .join("  ")
-      .trimEnd();
-  return [
-    line(cells[0] ?? []),
-    widths.map((w) => "-".repeat(w)).join("  "),
-    ...cells.slice(1).map(line),
-  ].join("\n");
+  const table = new TextTableStream(header, rows.length);
+  return [...rows.map((row) => table.push(row)), table.end()].join("").replace(/\n$/, "");
+}
+
+/**
+ * An aligned plain-text table written as rows arrive, in bounded memory: the first `sample` rows
+ * decide the column widths (a column is at least as wide as its header); later rows are padded to
+ * them, and a longer value later widens its column from its row on (values are never cut).
+ */
+export class TextTableStream {
+  private pending: string[][] | undefined = [];
+  private widths: number[] = [];
+
+  constructor(
+    private readonly header: readonly string[],
+    private readonly sample = 1000,
+  ) {}
+
+  /** Adds a row; returns the lines that are ready (none while the sample is still being gathered). */
+  push(row: readonly Json[]): string {
+    const cells = row.map(cellText);
+    if (this.pending === undefined) return this.line(cells);
+    this.pending.push(cells);
+    return this.pending.length > this.sample ? this.flush() : "";
+  }
+
+  /** The lines not yet returned (all of them, header first, when fewer rows than the sample came). */
+  end(): string {
+    return this.pending === undefined ? "" : this.flush();
+  }
+
+  private flush(): string {
+    const pending = this.pending ?? [];
+    this.pending = undefined;
+    this.widths = this.header.map((name, i) =>
+      pending.reduce((widest, cells) => Math.max(widest, width(cells[i] ?? "")), width(name)),
+    );
+    const rule = this.widths.map((w) => "-".repeat(w)).join("  ");
+    return [this.line(this.header), `${rule}\n`, ...pending.map((cells) => this.line(cells))].join("");
+  }
+
+  private line(cells: readonly string[]): string {
+    const padded = this.widths.map((w, i) => {
+      const cell = cells[i] ?? "";
+      const cellWidth = width(cell);
+      if (cellWidth > w) this.widths[i] = cellWidth;
+      return cell + " ".repeat(Math.max(0, w - cellWidth));
+    });
+    return `${padded.join("  ").trimEnd()}\n`;
+  }
+}
+
+function cellText(value: Json): string {
+  return value === null ? "null" : typeof value === "object" ? stableStringify(value) : String(value);
+}
+
+// Widths count code points, not UTF-16 units, so text beyond the BMP (e.g. "𝔘") stays aligned.
+function width(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
 }

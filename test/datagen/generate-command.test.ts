@@ -18,6 +18,7 @@ async function lakeGenerate(...argv: string[]): Promise<{ code: number; stdout: 
     stderr: (t: string) => {
       stderr += t;
     },
+    drained: async () => {},
   };
   try {
     const parsed = parseArgs({ args: argv, options: generate.options, allowPositionals: true, strict: true });

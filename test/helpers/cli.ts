@@ -30,6 +30,7 @@ export async function lake(...argv: string[]): Promise<CliResult> {
     stderr: (text) => {
       stderr += text;
     },
+    drained: async () => {},
   });
   return { code, stdout, stderr };
 }
