@@ -3,9 +3,16 @@
  * streamed from DuckDB a chunk (2,048 rows) at a time. A snapshot with deletion vectors or column
  * mapping is read through the Delta scan (`scanRows`), which holds one data file's rows at a time.
  */
-import { type Row, type Snapshot, scanRows } from "../delta/index.ts";
+import {
+  type AddFile,
+  dataFileKey,
+  MissingDataFileError,
+  type Row,
+  type Snapshot,
+  scanRows,
+} from "../delta/index.ts";
 import { type DeltaContext, filesRelation, releaseAll, toDeltaValue } from "../engine/index.ts";
-import type { ObjectStore } from "../storage/index.ts";
+import { ObjectNotFoundError, type ObjectStore } from "../storage/index.ts";
 
 /** Rows a batch from the Delta scan holds at most (DuckDB chunks are smaller). */
 const SCAN_BATCH = 2048;
@@ -36,7 +43,7 @@ export async function* tableRowBatches(
   }
   const fields = snapshot.schema.fields;
   for (const file of snapshot.files()) {
-    const { sql, locals } = await filesRelation(ctx, snapshot, store, [file]);
+    const { sql, locals } = await fileRelation(ctx, snapshot, store, file);
     try {
       const result = await ctx.session.connection.stream(
         Number.isFinite(remaining) ? `${sql} LIMIT ${remaining}` : sql,
@@ -56,5 +63,22 @@ export async function* tableRowBatches(
     } finally {
       await releaseAll(locals);
     }
+  }
+}
+
+/** One file as a DuckDB relation. @throws MissingDataFileError when the file is gone (vacuumed). */
+async function fileRelation(
+  ctx: DeltaContext,
+  snapshot: Snapshot,
+  store: ObjectStore,
+  file: AddFile,
+): ReturnType<typeof filesRelation> {
+  try {
+    return await filesRelation(ctx, snapshot, store, [file]);
+  } catch (error) {
+    if (!(error instanceof ObjectNotFoundError)) throw error;
+    throw new MissingDataFileError(snapshot.location, dataFileKey(snapshot, file.path), snapshot.version, {
+      cause: error,
+    });
   }
 }

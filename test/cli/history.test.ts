@@ -4,6 +4,7 @@ import {
   copyCorpusTable,
   corpusCommitTimes,
   lake,
+  locationOf,
   makeTempDir,
   removeDir,
   setCommitMtimes,
@@ -53,13 +54,14 @@ describe("lake history", () => {
     );
   });
 
-  it("--json prints one JSON object per commit and line, newest first, with ISO timestamps", async () => {
+  it("--json prints one JSON document with the table and its commits, newest first, with ISO timestamps", async () => {
     const result = await lake("history", table, "--json");
     assert.equal(result.code, 0, result.stderr);
-    const entries = result.stdout
-      .split("\n")
-      .filter((line) => line !== "")
-      .map((line) => JSON.parse(line) as unknown);
+    const { table: location, commits: entries } = JSON.parse(result.stdout) as {
+      table: string;
+      commits: unknown[];
+    };
+    assert.equal(location, locationOf(table));
     const entry = (version: number, minute: string) => ({
       version,
       timestamp: `2018-10-24T21:${minute}:18.000Z`,
@@ -73,22 +75,24 @@ describe("lake history", () => {
     assert.deepEqual(entries, [entry(2, "54"), entry(1, "34"), entry(0, "14")]);
   });
 
-  it("--json --limit 1 prints one line", async () => {
+  it("--json --limit 1 prints one commit", async () => {
     const result = await lake("history", table, "--json", "--limit", "1");
     assert.equal(result.code, 0, result.stderr);
-    assert.equal(result.stdout.split("\n").length, 2);
-    assert.equal((JSON.parse(result.stdout) as { version: number }).version, 2);
+    const { commits } = JSON.parse(result.stdout) as { commits: Array<{ version: number }> };
+    assert.deepEqual(
+      commits.map((c) => c.version),
+      [2],
+    );
   });
 
   it("shows the engine and the operations of a Spark-written table", async () => {
     const result = await lake("history", corpusTable("dat_basic_partitioned"), "--json");
     assert.equal(result.code, 0, result.stderr);
-    const entries = result.stdout
-      .trim()
-      .split("\n")
-      .map(
-        (line) => JSON.parse(line) as { version: number; operationParameters: unknown; engineInfo: string },
-      );
+    const entries = (
+      JSON.parse(result.stdout) as {
+        commits: Array<{ version: number; operationParameters: unknown; engineInfo: string }>;
+      }
+    ).commits;
     assert.deepEqual(
       entries.map((e) => [e.version, e.operationParameters, e.engineInfo]),
       [

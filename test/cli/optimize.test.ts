@@ -49,14 +49,18 @@ describe("lake optimize", () => {
     const atVersion1 = sortedLines((await lake("read", table, "--version", "1")).stdout);
     assert.equal((await lake("optimize", table)).code, 0);
     const history = await lake("history", table, "--json", "--limit", "1");
-    const latest = JSON.parse(history.stdout) as {
-      version: number;
-      operation: string;
-      adds: number;
-      removes: number;
-    };
+    const [latest] = (
+      JSON.parse(history.stdout) as {
+        commits: Array<{ version: number; operation: string; adds: number; removes: number }>;
+      }
+    ).commits;
     assert.deepEqual(
-      { version: latest.version, operation: latest.operation, adds: latest.adds, removes: latest.removes },
+      {
+        version: latest?.version,
+        operation: latest?.operation,
+        adds: latest?.adds,
+        removes: latest?.removes,
+      },
       { version: 2, operation: "OPTIMIZE", adds: 2, removes: 4 },
     );
     assert.deepEqual(sortedLines((await lake("read", table, "--version", "1")).stdout), atVersion1);

@@ -28,13 +28,13 @@ describe("lake restore", () => {
       stderr: "",
     });
     assert.deepEqual(sortedLines((await lake("read", table)).stdout), atVersion0);
-    const latest = JSON.parse((await lake("history", table, "--json", "--limit", "1")).stdout) as {
-      version: number;
-      operation: string;
-      operationParameters: unknown;
-    };
+    const [latest] = (
+      JSON.parse((await lake("history", table, "--json", "--limit", "1")).stdout) as {
+        commits: Array<{ version: number; operation: string; operationParameters: unknown }>;
+      }
+    ).commits;
     assert.deepEqual(
-      [latest.version, latest.operation, latest.operationParameters],
+      [latest?.version, latest?.operation, latest?.operationParameters],
       [3, "RESTORE", { version: 0, timestamp: null }],
     );
     assert.equal(
@@ -69,6 +69,8 @@ describe("lake restore", () => {
   it("without --version exits 2 with the usage", async () => {
     const result = await lake("restore", join(dir, "any"));
     assert.equal(result.code, 2);
-    assert.ok(result.stderr.startsWith("lake: Missing --version N.\n\nUsage: lake restore URI --version N"));
+    assert.ok(
+      result.stderr.startsWith("lake: Missing --version N.\n\nUsage: lake restore TABLE --version N"),
+    );
   });
 });

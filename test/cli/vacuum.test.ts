@@ -61,7 +61,8 @@ describe("lake vacuum", () => {
     );
     assert.deepEqual(await dataFiles(table), filesBefore);
     const history = await lake("history", table, "--limit", "1", "--json");
-    assert.equal((JSON.parse(history.stdout) as { version: number }).version, 1, "a dry run commits nothing");
+    const { commits } = JSON.parse(history.stdout) as { commits: Array<{ version: number }> };
+    assert.equal(commits[0]?.version, 1, "a dry run commits nothing");
   });
 
   it("deletes the removed files past retention, keeps the live ones, and the latest version still reads", async () => {
@@ -81,10 +82,9 @@ describe("lake vacuum", () => {
     assert.deepEqual(sortedLines(read.stdout), LATEST_ROWS);
     const history = await lake("history", table, "--json", "--limit", "2");
     assert.deepEqual(
-      history.stdout
-        .trim()
-        .split("\n")
-        .map((line) => (JSON.parse(line) as { operation: string }).operation),
+      (JSON.parse(history.stdout) as { commits: Array<{ operation: string }> }).commits.map(
+        (c) => c.operation,
+      ),
       ["VACUUM END", "VACUUM START"],
     );
   });

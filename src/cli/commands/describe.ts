@@ -1,24 +1,29 @@
-/** `lake describe URI [--json]` */
+/** `lake describe TABLE [--json] [--project DIR]` */
 import { DeltaContext, describeTable, openTable, typeToString } from "../../lake/index.ts";
-import { onePositional } from "../args.ts";
+import { JSON_OPTION, onePositional, PROJECT_OPTION, projectFlag, TABLE_ARGUMENT } from "../args.ts";
 import type { Command } from "../command.ts";
+import { printJson } from "../output.ts";
 
-const usage = `Usage: lake describe URI [--json]
+const usage = `Usage: lake describe TABLE [--json] [--project DIR]
 
-Shows the schema, protocol, partitioning, files, size and row count of the Delta table at URI.
+Shows the schema, protocol, partitioning, files, size and row count of TABLE.
+${TABLE_ARGUMENT}
 
 Options:
-  --json    print the description as one JSON object`;
+  --json          print the description as one JSON document
+  --project DIR   the project of a zone.table name`;
 
 export const describe: Command = {
   summary: "schema, protocol, partitioning, files, size and rows of a table",
   usage,
-  options: { json: { type: "boolean" } },
+  options: { ...JSON_OPTION, ...PROJECT_OPTION },
   async run(args, io) {
-    const uri = onePositional(args, "the table location (URI)", usage);
-    const d = await DeltaContext.with(async (ctx) => describeTable((await openTable(ctx, uri)).snapshot));
+    const target = onePositional(args, "TABLE (zone.table or a location)", usage);
+    const d = await DeltaContext.with(async (ctx) =>
+      describeTable((await openTable(ctx, target, {}, projectFlag(args))).snapshot),
+    );
     if (args.values.json) {
-      io.stdout(`${JSON.stringify(d, null, 2)}\n`);
+      printJson(io, d);
       return;
     }
     const p = d.protocol;

@@ -1,30 +1,33 @@
-/** `lake history URI [--limit N] [--json]` */
+/** `lake history TABLE [--limit N] [--json] [--project DIR]` */
 import { DeltaContext, openTable, history as tableHistory, textTable } from "../../lake/index.ts";
-import { intFlag, onePositional } from "../args.ts";
+import { intFlag, JSON_OPTION, onePositional, PROJECT_OPTION, projectFlag, TABLE_ARGUMENT } from "../args.ts";
 import type { Command } from "../command.ts";
+import { printJson } from "../output.ts";
 
-const usage = `Usage: lake history URI [--limit N] [--json]
+const usage = `Usage: lake history TABLE [--limit N] [--json] [--project DIR]
 
-Lists the commits of the Delta table at URI, newest first.
+Lists the commits of TABLE, newest first.
+${TABLE_ARGUMENT}
 
 Options:
-  --limit N   show at most N commits
-  --json      one JSON object per commit and line`;
+  --limit N       show at most N commits
+  --json          one JSON document: {"table": location, "commits": [...]}, newest first
+  --project DIR   the project of a zone.table name`;
 
 export const history: Command = {
   summary: "the commit log of a table, newest first",
   usage,
-  options: { limit: { type: "string" }, json: { type: "boolean" } },
+  options: { limit: { type: "string" }, ...JSON_OPTION, ...PROJECT_OPTION },
   async run(args, io) {
-    const uri = onePositional(args, "the table location (URI)", usage);
+    const target = onePositional(args, "TABLE (zone.table or a location)", usage);
     const limit = intFlag(args, "limit");
-    const entries = await DeltaContext.with(async (ctx) => {
-      const { store, snapshot } = await openTable(ctx, uri);
-      return tableHistory(store, snapshot, limit);
+    const { location, entries } = await DeltaContext.with(async (ctx) => {
+      const { store, snapshot } = await openTable(ctx, target, {}, projectFlag(args));
+      return { location: snapshot.location, entries: await tableHistory(store, snapshot, limit) };
     });
     if (args.values.json) {
-      for (const e of entries)
-        io.stdout(`${JSON.stringify({ ...e, timestamp: new Date(e.timestamp).toISOString() })}\n`);
+      const commits = entries.map((e) => ({ ...e, timestamp: new Date(e.timestamp).toISOString() }));
+      printJson(io, { table: location, commits });
       return;
     }
     const rows = entries.map((e) => [
