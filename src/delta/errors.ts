@@ -97,6 +97,23 @@ export class SchemaMismatchError extends DeltaError {
   }
 }
 
+/**
+ * A value a Delta table cannot hold: a date or timestamp outside the years 0001–9999
+ * (`DATE_RANGE` in values.ts), which Spark and other readers cannot represent or read back exactly.
+ */
+export class ValueOutOfRangeError extends DeltaError {
+  constructor(
+    readonly column: string,
+    /** The value as the engine prints it, e.g. `0001-01-01 (BC)` for the year 0. */
+    readonly value: string,
+    readonly type: string,
+  ) {
+    super(
+      `Column ${column} holds the ${type} ${value}, outside the years 0001 to 9999 that a Delta ${type} holds; nothing was written. Filter or fix such values before writing (in a model, an expectation can quarantine them).`,
+    );
+  }
+}
+
 /** A concurrent commit conflicts with this transaction under the Delta conflict rules. */
 export class CommitConflictError extends DeltaError {
   constructor(

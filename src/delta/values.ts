@@ -39,6 +39,29 @@ export type Row = Record<string, DeltaValue>;
 
 const MICROS_PER_MS = 1000n;
 const MS_PER_DAY = 86_400_000;
+const MICROS_PER_DAY = 86_400_000_000n;
+
+/**
+ * The days a Delta date holds: 0001-01-01 … 9999-12-31 (proleptic Gregorian), the range of Spark's
+ * DateType, and the range in which a date's `YYYY-MM-DD` text (stats, partition values) is the ISO form
+ * every reader parses. Timestamps hold the instants of those days.
+ */
+export const DATE_RANGE = { first: -719_162, last: 2_932_896 } as const;
+
+/**
+ * True when `value`, a JS value of the date or timestamp type `type`, lies in {@link DATE_RANGE}
+ * (values of other types always do).
+ */
+export function inDateRange(value: DeltaValue, type: string): boolean {
+  if (type === "date" && typeof value === "number")
+    return value >= DATE_RANGE.first && value <= DATE_RANGE.last;
+  if ((type === "timestamp" || type === "timestamp_ntz") && typeof value === "bigint")
+    return (
+      value >= BigInt(DATE_RANGE.first) * MICROS_PER_DAY &&
+      value < BigInt(DATE_RANGE.last + 1) * MICROS_PER_DAY
+    );
+  return true;
+}
 
 /** `YYYY-MM-DD` for a day number (proleptic Gregorian, as Spark and Parquet count). */
 export function formatDate(days: number): string {

@@ -13,13 +13,17 @@ import {
   buildStats,
   type ColumnStats,
   type DeltaType,
+  type DeltaValue,
   encodeAddPath,
+  inDateRange,
   isPrimitive,
   type PartitionValues,
+  type PrimitiveType,
   partitionDirectory,
   type StructType,
   serializePartitionValue,
   statsColumnKey,
+  ValueOutOfRangeError,
 } from "../delta/index.ts";
 import type { ParquetCodec } from "./duckdb-parquet.ts";
 import { type DuckDbSession, sqlIdentifier, sqlString } from "./duckdb-session.ts";
@@ -153,7 +157,7 @@ function partitionValuesOf(value: DuckDBValue, layout: DataFileLayout): Partitio
       result[name] = null;
       continue;
     }
-    result[name] = serializePartitionValue(parseDuckDbText(String(text), field.type) ?? null, field.type);
+    result[name] = serializePartitionValue(deltaValueOf(name, String(text), field.type) ?? null, field.type);
   }
   return result;
 }
@@ -175,8 +179,8 @@ function columnStats(value: DuckDBValue, schema: StructType): Map<string, Column
     const max = entries.get("max");
     // With NaNs present DuckDB's min/max do not bound every value; leave them out.
     if (isPrimitive(type) && entries.get("has_nan") !== "true" && min != null && max != null) {
-      const minValue = parseDuckDbText(min, type);
-      const maxValue = parseDuckDbText(max, type);
+      const minValue = deltaValueOf(path.join("."), min, type);
+      const maxValue = deltaValueOf(path.join("."), max, type);
       if (minValue !== undefined && maxValue !== undefined) {
         column.min = minValue;
         column.max = maxValue;
@@ -185,6 +189,19 @@ function columnStats(value: DuckDBValue, schema: StructType): Map<string, Column
     result.set(statsColumnKey(path), column);
   }
   return result;
+}
+
+/**
+ * The Delta value of DuckDB's text for a value of `column` (a min, a max, a partition key).
+ * @throws ValueOutOfRangeError for a date or timestamp outside the years 0001-9999 (infinite ones
+ * included): checked on every file's min and max, so no such value is ever committed.
+ */
+function deltaValueOf(column: string, text: string, type: PrimitiveType): DeltaValue | undefined {
+  const temporal = type === "date" || type === "timestamp" || type === "timestamp_ntz";
+  if (temporal && /^-?infinity$/.test(text)) throw new ValueOutOfRangeError(column, text, type);
+  const value = parseDuckDbText(text, type);
+  if (value !== undefined && !inDateRange(value, type)) throw new ValueOutOfRangeError(column, text, type);
+  return value;
 }
 
 /** `"a"."b ""c"""` → ["a", 'b "c"']. */

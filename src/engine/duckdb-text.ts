@@ -6,6 +6,8 @@ import { type DeltaValue, decimalParams, type PrimitiveType, parseDate } from ".
 
 const TIMESTAMP =
   /^(-?\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([+-])(\d{2})(?::?(\d{2}))?(?::(\d{2}))?|Z)?$/;
+/** DuckDB prints years before 1 as `0001-01-01 (BC)` (1 BC, the astronomical year 0), in timestamps before the time. */
+const BC = /^(\d{4,})(-\d{2}-\d{2}) \(BC\)/;
 
 /**
  * The Delta value of DuckDB's text for a value of `type`; `undefined` for types DuckDB text does not
@@ -33,7 +35,7 @@ export function parseDuckDbText(text: string, type: PrimitiveType): DeltaValue |
     case "boolean":
       return text === "true" || text === "1";
     case "date":
-      return parseDate(text);
+      return parseDate(astronomical(text));
     case "timestamp":
     case "timestamp_ntz":
       return timestampMicros(text);
@@ -50,7 +52,7 @@ export function parseDuckDbText(text: string, type: PrimitiveType): DeltaValue |
 
 /** Microseconds since the epoch of `2024-01-31 10:00:00.123456[+00[:00]]` (UTC when no offset). */
 export function timestampMicros(text: string): bigint {
-  const m = TIMESTAMP.exec(text.trim());
+  const m = TIMESTAMP.exec(astronomical(text.trim()));
   if (!m) throw new Error(`not a timestamp: ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s, frac = "", sign, oh = "0", om = "0", os = "0"] = m;
   const date = new Date(0);
@@ -62,6 +64,18 @@ export function timestampMicros(text: string): bigint {
     sign === undefined ? 0 : (sign === "-" ? -1 : 1) * (Number(oh) * 3600 + Number(om) * 60 + Number(os));
   const micros = BigInt(frac.padEnd(6, "0").slice(0, 6));
   return (BigInt(ms) / 1000n - BigInt(offsetSeconds)) * 1_000_000n + micros;
+}
+
+/**
+ * The astronomical form of DuckDB's BC dates: `0001-01-01 (BC)` → `0000-01-01`, `0002-…` → `-0001-…`;
+ * other text unchanged.
+ */
+function astronomical(text: string): string {
+  const m = BC.exec(text);
+  if (!m) return text;
+  const year = 1 - Number(m[1]);
+  const shown = `${year < 0 ? "-" : ""}${String(Math.abs(year)).padStart(4, "0")}`;
+  return `${shown}${m[2]}${text.slice(m[0].length)}`;
 }
 
 /** Plain decimal text with exactly `scale` fraction digits (truncating extra digits). */

@@ -7,7 +7,6 @@ import {
   type DeltaType,
   type DeltaValue,
   decimalParams,
-  formatDate,
   MapValue,
   type Row,
   type StructType,
@@ -57,8 +56,14 @@ export function sqlLiteral(value: DeltaValue, type: DeltaType): string {
         if (!(value instanceof Uint8Array))
           throw new Error(`a binary value must be a Uint8Array, got ${typeof value}`);
         return `unhex(${sqlString(toHex(value))})`;
-      case "date":
-        return `DATE ${sqlString(formatDate(expect(value, "number", type)))}`;
+      case "date": {
+        // Day arithmetic, not a date literal: DuckDB reads no literal for years past 9999, and every
+        // day number must reach the writer, which names the column of one outside 0001-9999.
+        const days = expect(value, "number", type);
+        if (!Number.isInteger(days))
+          throw new Error(`a date value must be a whole number of days, got ${days}`);
+        return `(DATE '1970-01-01' + ${days})`;
+      }
       case "timestamp":
         return `make_timestamp(${expect(value, "bigint", type)})::TIMESTAMPTZ`;
       case "timestamp_ntz":

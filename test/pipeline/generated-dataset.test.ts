@@ -64,6 +64,8 @@ describe("the retail pipeline on a generated dataset", () => {
       location_id_present: 0,
       quantity_positive: d.quantity_zero + d.quantity_negative,
       unit_price_valid: d.price_unparseable + d.price_negative,
+      discount_pct_valid: 0,
+      amounts_in_range: 0,
       customer_exists: d.customer_unknown,
       product_exists: d.product_unknown,
       location_exists: 0,

@@ -9,12 +9,17 @@ WITH typed AS (
     clean_upper(location_id) AS location_id,
     parse_int(quantity) AS quantity,
     parse_money(unit_price) AS unit_price,
-    coalesce(parse_int(discount_pct), 0) AS discount_pct,
+    parse_int(discount_pct) AS discount_pct,
     clean_lower(payment_method) AS payment_method,
     clean_lower(channel) AS channel,
     _source_file, _source_row
   FROM stream(bronze.sales)
-)
+),
+-- DECIMAL(38) is wide enough for any parsed quantity × price × discount, so nothing overflows while
+-- computing. The discount is computed in DOUBLE and rounded to the cent, so an exact half cent can
+-- round down (1.275 → 1.27).
+gross AS (SELECT *, CAST(quantity AS DECIMAL(38,0)) * unit_price AS gross FROM typed),
+amounts AS (SELECT *, round(CAST(gross * discount_pct AS DOUBLE) / 100, 2) AS discount FROM gross)
 SELECT
   t.transaction_id, t.order_date,
   year(t.order_date)::INTEGER AS year, month(t.order_date)::INTEGER AS month,
@@ -22,16 +27,17 @@ SELECT
   coalesce(p.product_key, -1) AS product_key,
   coalesce(l.location_key, -1) AS location_key,
   t.customer_id, t.product_id, t.location_id, t.quantity, t.unit_price, t.discount_pct,
-  -- TRY_CAST: rows that fail the price or quantity rules may not fit; rows that pass always do.
-  TRY_CAST(t.quantity * t.unit_price AS DECIMAL(18,2)) AS gross_amount,
-  TRY_CAST(round(t.quantity * t.unit_price * t.discount_pct / 100, 2) AS DECIMAL(18,2)) AS discount_amount,
-  TRY_CAST(t.quantity * t.unit_price - round(t.quantity * t.unit_price * t.discount_pct / 100, 2) AS DECIMAL(18,2)) AS net_amount,
-  TRY_CAST(t.quantity * p.unit_cost AS DECIMAL(18,2)) AS cost_amount,
+  -- An amount that does not fit DECIMAL(18,2) is NULL, for the amounts_in_range rule; rows that
+  -- pass the price and discount rules always fit.
+  TRY_CAST(t.gross AS DECIMAL(18,2)) AS gross_amount,
+  TRY_CAST(t.discount AS DECIMAL(18,2)) AS discount_amount,
+  TRY_CAST(t.gross - t.discount AS DECIMAL(18,2)) AS net_amount,
+  TRY_CAST(CAST(t.quantity AS DECIMAL(38,0)) * p.unit_cost AS DECIMAL(18,2)) AS cost_amount,
   t.payment_method, t.channel,
   p.category, p.subcategory, p.brand,
   l.region, l.store_type, l.country,
   t._source_file, t._source_row
-FROM typed t
+FROM amounts t
 LEFT JOIN silver.dim_customer c ON c.customer_id = t.customer_id
 LEFT JOIN silver.dim_product p ON p.product_id = t.product_id
 LEFT JOIN silver.dim_location l ON l.location_id = t.location_id
