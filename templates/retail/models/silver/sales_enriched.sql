@@ -17,9 +17,12 @@ WITH typed AS (
 ),
 -- DECIMAL(38) is wide enough for any parsed quantity × price × discount, so nothing overflows while
 -- computing. The discount is computed in DOUBLE and rounded to the cent, so an exact half cent can
--- round down (1.275 → 1.27).
+-- round down (1.275 → 1.27); the net amount is then exact decimal arithmetic.
 gross AS (SELECT *, CAST(quantity AS DECIMAL(38,0)) * unit_price AS gross FROM typed),
-amounts AS (SELECT *, round(CAST(gross * discount_pct AS DOUBLE) / 100, 2) AS discount FROM gross)
+amounts AS (
+  SELECT *, TRY_CAST(round(CAST(gross * discount_pct AS DOUBLE) / 100, 2) AS DECIMAL(38,2)) AS discount
+  FROM gross
+)
 SELECT
   t.transaction_id, t.order_date,
   year(t.order_date)::INTEGER AS year, month(t.order_date)::INTEGER AS month,
