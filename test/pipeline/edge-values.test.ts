@@ -25,13 +25,14 @@ import { retailProject, withActions } from "../helpers/retail-project.ts";
 const SALES_HEADER =
   "transaction_id,order_date,customer_id,product_id,location_id,quantity,unit_price,discount_pct,payment_method,channel";
 type Sale = Partial<
-  Record<"order_date" | "customer_id" | "quantity" | "unit_price" | "discount_pct", string>
+  Record<"order_date" | "customer_id" | "product_id" | "quantity" | "unit_price" | "discount_pct", string>
 >;
 /** A good sale (2 × 10.00, 10 % off) with `change` applied. */
 const sale = (id: string, change: Sale): string => {
   const s = {
     order_date: "2024-03-01",
     customer_id: "C0000001",
+    product_id: "P00001",
     quantity: "2",
     unit_price: "10.00",
     discount_pct: "10",
@@ -41,7 +42,7 @@ const sale = (id: string, change: Sale): string => {
     id,
     s.order_date,
     s.customer_id,
-    "P00001",
+    s.product_id,
     "L0001",
     s.quantity,
     s.unit_price,
@@ -190,6 +191,22 @@ const ACCEPTED: readonly Accepted[] = [
       cost_amount: "12884901882.00",
     },
   },
+  {
+    name: "unit_price 0.01 for a product costing 5,000, alone in its month",
+    change: {
+      order_date: "2023-06-01",
+      product_id: "P00006",
+      quantity: "1",
+      unit_price: "0.01",
+      discount_pct: "0",
+    },
+    expected: { net_amount: "0.01", cost_amount: "5000.00" },
+  },
+  {
+    name: "discount_pct 100, alone in its month",
+    change: { order_date: "2023-07-01", discount_pct: "100" },
+    expected: { net_amount: "0.00", cost_amount: "12.00" },
+  },
 ];
 
 const CUSTOMERS = [
@@ -206,6 +223,7 @@ const PRODUCTS = [
   "P00003,Gizmo,Tools,Hand,Acme,10.00,1e3",
   'P00004,Doohickey,Tools,Hand,Acme,"1,000.00",6.00',
   "P00005,Thing,Tools,Hand,Acme,10.00,-0",
+  "P00006,Television,Electronics,TV,Zed,9000.00,5000.00",
 ];
 const LOCATIONS = [
   "location_id,store_name,city,region,country,store_type",
@@ -369,6 +387,7 @@ describe("values at the edges of their types are data, not crashes", () => {
     assert.deepEqual(dim.map((r) => [r.product_id, r.list_price, r.unit_cost]).sort(), [
       ["P00001", "10.00", "6.00"],
       ["P00005", "10.00", "0.00"],
+      ["P00006", "9000.00", "5000.00"],
     ]);
     assert.deepEqual(quarantined.map((r) => [r.product_id, r.failed_rules]).sort(), [
       ["P00002", ["list_price_valid"]],
@@ -381,14 +400,31 @@ describe("values at the edges of their types are data, not crashes", () => {
     const gold = await rows(project, "gold", "monthly_sales_summary");
     assert.deepEqual(
       gold
-        .map((r) => [r.year, r.month, r.orders])
+        .map((r) => [r.year, r.month, r.orders, r.revenue])
         .sort((a, b) => Number(a[0]) - Number(b[0]) || Number(a[1]) - Number(b[1])),
       [
-        [1, 1, "1"],
-        [2024, 1, "1"],
-        [2024, 2, "1"],
-        [2024, 3, String(2 + ACCEPTED.length - 4)],
-        [9999, 12, "1"],
+        [1, 1, "1", "18.00"],
+        [2023, 6, "1", "0.01"],
+        [2023, 7, "1", "0.00"],
+        [2024, 1, "1", "18.00"],
+        [2024, 2, "1", "18.00"],
+        [2024, 3, "9", "161061257419029.55"],
+        [9999, 12, "1", "18.00"],
+      ],
+    );
+  });
+
+  it("gold percentages of a tiny revenue are exact, and of no revenue NULL, not a crash", async () => {
+    const gold = await rows(project, "gold", "regional_performance");
+    const month = (year: number, m: number) => gold.find((r) => r.year === year && r.month === m);
+    assert.deepEqual(
+      [2023, 2023].map((year, i) => {
+        const r = month(year, 6 + i);
+        return [r?.revenue, r?.margin, r?.margin_pct, r?.revenue_share_pct];
+      }),
+      [
+        ["0.01", "-4999.99", "-49999900.00", "100.00"],
+        ["0.00", "-12.00", null, null],
       ],
     );
   });
