@@ -26,18 +26,20 @@ const FILE_COLUMN = "_lake_scanned_file";
 
 /**
  * A scan of header-less CSV files whose columns are `columns` (name → DuckDB type), RFC 4180
- * quoting, strict column counts, plus a column naming each row's file (`fileColumn`). Each call names its own rejects table
+ * quoting, strict column counts, `""` read as an empty text (an empty field is NULL), lines of at most
+ * `maxLineBytes`, plus a column naming each row's file (`fileColumn`). Each call names its own rejects table
  * (DuckDB appends to it on every scan), to be read once with {@link takeCsvRejects}.
  */
 export function strictCsvScan(
   paths: readonly string[],
   columns: ReadonlyArray<readonly [string, string]>,
+  maxLineBytes: number,
 ): CsvScan {
   const id = ++scanCounter;
   const rejectsTable = `csv_rejects_${id}`;
   const columnSpec = columns.map(([name, type]) => `${sqlString(name)}: ${sqlString(type)}`).join(", ");
   const sql = `SELECT * FROM read_csv([${paths.map(sqlString).join(", ")}], header = false, auto_detect = false, columns = {${columnSpec}},
-    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, filename = '${FILE_COLUMN}',
+    delim = ',', quote = '"', escape = '"', strict_mode = true, null_padding = false, allow_quoted_nulls = false, max_line_size = ${maxLineBytes}, filename = '${FILE_COLUMN}',
     store_rejects = true, rejects_table = '${rejectsTable}', rejects_scan = 'csv_scans_${id}')`;
   return { sql, fileColumn: FILE_COLUMN, rejectsTable };
 }

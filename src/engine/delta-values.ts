@@ -78,7 +78,8 @@ function primitive(value: DuckDBValue, type: PrimitiveType): DeltaValue {
       break;
     case "string":
       if (typeof value === "string") return value;
-      if (value instanceof DuckDBBlobValue) return new TextDecoder().decode(value.bytes);
+      if (value instanceof DuckDBBlobValue)
+        return new TextDecoder("utf-8", { ignoreBOM: true }).decode(value.bytes);
       break;
     case "boolean":
       if (typeof value === "boolean") return value;

@@ -2,10 +2,18 @@
  * One embedded DuckDB instance, configured explicitly (threads, memory limit, spill folder, no
  * extension downloads), with one connection used serially. DuckDB runs its own threads inside a query.
  */
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import "./exact-strings.ts";
+
+// @duckdb/node-api decodes every VARCHAR with a default TextDecoder, which drops a leading U+FEFF
+// from each value; values must come back exactly as stored. (Its shared decoder is the only hook.)
+createRequire(import.meta.url)("@duckdb/node-api/lib/vectors/dataAccessors.js").textDecoder = new TextDecoder(
+  "utf-8",
+  { ignoreBOM: true },
+);
 
 /** Settings of a DuckDB session. */
 export interface DuckDbOptions {
@@ -60,7 +68,9 @@ export class DuckDbSession {
 
 /** A SQL string literal for `text` (single quotes doubled). */
 export function sqlString(text: string): string {
-  return `'${text.replaceAll("'", "''")}'`;
+  const quoted = `'${text.replaceAll("'", "''")}'`;
+  // DuckDB's parser ends a literal at a NUL byte; text holding one is built with chr(0).
+  return text.includes("\0") ? `(${quoted.replaceAll("\0", "' || chr(0) || '")})` : quoted;
 }
 
 /** A SQL identifier for `name` (double quotes doubled). */

@@ -32,6 +32,7 @@ export { sqlLiteral, valuesSql } from "./values-sql.ts";
 export {
   loadIfExists,
   reconcileSchema,
+  type TxnId,
   type WriteMetrics,
   type WriteOptions,
   type WriteSource,

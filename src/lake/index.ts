@@ -20,7 +20,6 @@ export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/i
 export type { LeaseRecord, PipelineResult } from "../pipeline/index.ts";
 export {
   AccountingError,
-  HeaderMismatchError,
   LandingError,
   ModelGraphError,
   nearest,

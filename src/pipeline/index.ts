@@ -2,8 +2,14 @@
  * The medallion pipeline: the project config, the landing zone, Landing → Bronze, and the project's
  * declared models (table, incremental, partitions, dimension) with their expectations and quarantine.
  */
-export { bronzeStores, type FileIngest, ingestSource, REJECTS_SCHEMA } from "./bronze-ingest.ts";
-export { HeaderMismatchError, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
+export {
+  bronzeStores,
+  type FileIngest,
+  type IngestRun,
+  ingestSource,
+  REJECTS_SCHEMA,
+} from "./bronze-ingest.ts";
+export { headerProblem, MAX_LINE_BYTES, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
 export {
   AccountingError,
   LandingError,
@@ -19,6 +25,12 @@ export {
   type ExpectationResult,
 } from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
+export {
+  type LandingEvent,
+  type LandingLog,
+  landingLogStore,
+  readLandingLog,
+} from "./landing-log.ts";
 export { storeAt, tableStore, zoneStore } from "./layer-tables.ts";
 export { ModelError, type ModelResult } from "./model-build.ts";
 export { LINEAGE_ORDER, MODEL_KINDS, type ModelConfig, type ModelKind } from "./model-config.ts";

@@ -7,14 +7,16 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { ObjectExistsError, type ObjectStore } from "../storage/index.ts";
+import { headerProblem, MAX_LINE_BYTES } from "./csv-prepass.ts";
 import { LandingError } from "./errors.ts";
 import { zoneStore } from "./layer-tables.ts";
 import { matchesPattern, type ProjectConfig, type SourceConfig } from "./project-config.ts";
 
-/** A landing file: its key in the landing zone and its size. */
+/** A landing file: its key in the landing zone, its size and its version tag (changes with its bytes). */
 export interface LandingFile {
   readonly key: string;
   readonly size: number;
+  readonly etag: string;
 }
 
 /** What happened to one file handed to {@link landFiles}. */
@@ -49,6 +51,9 @@ export async function landFiles(project: ProjectConfig, files: readonly string[]
     const name = basename(file);
     const source = sourceForFile(project, name);
     const key = `${source.name}/${name}`;
+    const problem = headerProblem(await firstLine(file), source.columns);
+    if (problem !== undefined)
+      throw new LandingError(`${file} cannot be landed as a ${source.name} file: ${problem}`);
     try {
       await landing.putStream(key, createReadStream(file), { ifNoneMatch: true });
       landed.push({ file, source: source.name, key, copied: true });
@@ -72,9 +77,32 @@ export async function listLandingFiles(project: ProjectConfig, source: SourceCon
   for await (const meta of landing.list(`${source.name}/`)) {
     const name = meta.key.slice(source.name.length + 1);
     if (name.includes("/") || !matchesPattern(name, source.files)) continue;
-    files.push({ key: meta.key, size: meta.size });
+    files.push({ key: meta.key, size: meta.size, etag: meta.etag });
   }
   return files;
+}
+
+/** The first line of a local file (at most one record's bytes), without its line break. */
+async function firstLine(file: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of createReadStream(file, { end: MAX_LINE_BYTES })) {
+      const bytes = chunk as Buffer;
+      const nl = bytes.indexOf(0x0a);
+      parts.push(nl === -1 ? bytes : bytes.subarray(0, nl));
+      length += bytes.length;
+      if (nl !== -1 || length > MAX_LINE_BYTES) break;
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new LandingError(`${file} does not exist`);
+    if (code === "EISDIR") throw new LandingError(`${file} is a folder; give the files in it`);
+    if (code === "EACCES") throw new LandingError(`${file} cannot be read: permission denied`);
+    throw error;
+  }
+  const line = Buffer.concat(parts);
+  return line.at(-1) === 0x0d && !line.subarray(0, -1).includes(0x0d) ? line.subarray(0, -1) : line;
 }
 
 async function sha256(bytes: AsyncIterable<Uint8Array>): Promise<string> {

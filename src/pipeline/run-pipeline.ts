@@ -46,7 +46,7 @@ export interface PipelineResult {
 
 /**
  * Runs the pipeline and records the run; a failure is recorded with its message, then rethrown.
- * @throws the first error of any step (ExpectationFailedError, AccountingError, HeaderMismatchError,
+ * @throws the first error of any step (ExpectationFailedError, AccountingError,
  *   ModelError, ModelGraphError for a cycle or an unknown selector, ...)
  */
 export async function runPipeline(
@@ -108,7 +108,13 @@ export async function runPipeline(
       result.bronze.push({
         source: source.name,
         files: await step(`bronze.${source.name}`, () =>
-          ingestSource(ctx, project, source, options.startedAt, progress),
+          ingestSource(
+            ctx,
+            project,
+            source,
+            { runId: options.runId, startedAt: options.startedAt },
+            progress,
+          ),
         ),
       });
     }
