@@ -74,20 +74,23 @@ describe("lake init / ingest / run / status", () => {
     );
   });
 
+  it("refuses to land a file whose header is not the source's, naming the file and the columns", async () => {
+    const file = join(dir, "drops", "products.csv");
+    await writeFile(file, "product_id,name\nP1,x\n");
+    const refused = await lake("ingest", file, "--project", project);
+    assert.equal(refused.code, 2);
+    assert.equal(
+      refused.stderr,
+      `lake: ${file} cannot be landed as a products file: its header does not match the source's columns: missing product_name, category, subcategory, brand, list_price, unit_cost; unexpected name. Expected: product_id, product_name, category, subcategory, brand, list_price, unit_cost\n`,
+    );
+  });
+
   it("records every run in the run log, a failed one with its error, and status shows the last", async () => {
-    await writeFile(join(dir, "drops", "products.csv"), "product_id,name\nP1,x\n");
-    await lake("ingest", join(dir, "drops", "products.csv"), "--project", project);
-    const failed = await lake("run", "--project", project);
-    assert.equal(failed.code, 1);
-    assert.match(
-      failed.stderr,
-      /^lake: The header of products\/products\.csv does not match the source's columns: missing product_name/,
-    );
+    const failed = await lake("run", "--project", project, "--select", "dim_custmer");
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /^lake: --select dim_custmer: no source, model or zone is called dim_custmer; did you mean dim_customer\?/);
     const status = await lake("status", "--project", project);
-    assert.match(
-      status.stdout,
-      /^Last run \S+: failed at \S+: The header of products\/products\.csv does not match/m,
-    );
+    assert.match(status.stdout, /^Last run \S+: failed at \S+: --select dim_custmer: no source, model or zone/m);
     const runs = await lake("read", join(project, "lake", "_system", "runs"), "--format", "jsonl");
     const records = runs.stdout
       .trim()
