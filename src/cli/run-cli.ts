@@ -21,6 +21,7 @@ import type { CliIo, Command } from "./command.ts";
 const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   init: async () => (await import("./commands/init.ts")).init,
   ingest: async () => (await import("./commands/ingest.ts")).ingest,
+  files: async () => (await import("./commands/files.ts")).files,
   run: async () => (await import("./commands/run.ts")).run,
   status: async () => (await import("./commands/status.ts")).status,
   storage: async () => (await import("./commands/storage.ts")).storage,

@@ -17,7 +17,7 @@ export {
   vacuum,
 } from "../delta/index.ts";
 export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
-export type { LeaseRecord, PipelineResult } from "../pipeline/index.ts";
+export type { LandingFileStatus, LeaseRecord, PipelineResult } from "../pipeline/index.ts";
 export {
   AccountingError,
   LandingError,
@@ -34,6 +34,7 @@ export { type ConformanceResult, checkTable, corpusTables } from "./conformance.
 export { type DemoSummary, runDemo } from "./demo.ts";
 export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
+export { listLandingFiles, retryFile, setAsideFile } from "./landing-commands.ts";
 export { storeForLocation } from "./locations.ts";
 export {
   isProjectTableName,

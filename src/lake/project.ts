@@ -10,8 +10,10 @@ import {
   CONFIG_FILE,
   currentLeaseHolder,
   type LandedFile,
+  type LandingFileStatus,
   type LeaseRecord,
   landFiles,
+  landingFileStatuses,
   listRuns,
   loadProject,
   type PipelineResult,
@@ -129,14 +131,16 @@ export interface TableStatus {
 }
 
 /**
- * Every Delta table in the project's bronze, silver and gold zones, the last recorded run, and the run
- * that holds the project now, if any.
+ * Every Delta table in the project's bronze, silver and gold zones, the last recorded run, the run
+ * that holds the project now, if any, and the landing files' states.
  */
 export async function projectStatus(projectDir: string): Promise<{
   project: ProjectConfig;
   tables: TableStatus[];
   lastRun: RunRecord | undefined;
   running: LeaseRecord | undefined;
+  /** The landing files, with what became of each. */
+  files: LandingFileStatus[];
 }> {
   const project = await loadProject(projectDir);
   const running = await currentLeaseHolder(runLeaseStore(project));
@@ -157,7 +161,8 @@ export async function projectStatus(projectDir: string): Promise<{
         lastCommit: new Date(snapshot.timestamp).toISOString(),
       });
     }
-    return { project, tables, lastRun: (await listRuns(ctx, project))[0], running };
+    const files = await landingFileStatuses(ctx, project);
+    return { project, tables, lastRun: (await listRuns(ctx, project))[0], running, files };
   });
 }
 

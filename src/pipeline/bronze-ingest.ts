@@ -121,9 +121,11 @@ export async function ingestSource(
   for (const file of await listLandingFiles(project, source)) {
     const appId = landingTxnId(file.key);
     const state = log.latest.get(file.key);
-    let generation = state?.generation ?? 1;
+    // Being moved away (see landing-files.ts); a file landed again under its name is a new load.
+    if (state?.event === "set_aside" && state.etag === file.etag) continue;
+    let generation = (state?.generation ?? 1) + (state?.event === "set_aside" ? 1 : 0);
     const settled = state !== undefined && log.recorded(file.key) >= generation;
-    if (settled && state.event !== "set_aside" && (state.size !== file.size || state.etag !== file.etag)) {
+    if (settled && (state.size !== file.size || state.etag !== file.etag)) {
       const sha256 = await checksum(readLandingFile(landing, file.key));
       if (sha256 !== state.sha256) {
         const was = `${state.size} bytes, sha256 ${state.sha256?.slice(0, 12)}…`;

@@ -26,6 +26,14 @@ export {
 } from "./expectations.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
 export {
+  type LandingFileState,
+  type LandingFileStatus,
+  landingFileStatuses,
+  retryLandingFile,
+  SET_ASIDE_FOLDER,
+  setAsideLandingFile,
+} from "./landing-files.ts";
+export {
   type LandingEvent,
   type LandingLog,
   landingLogStore,

@@ -80,8 +80,9 @@ export async function readLandingLog(ctx: DeltaContext, project: ProjectConfig):
   if (snapshot !== undefined) {
     const events: LandingEvent[] = [];
     for await (const row of scanRows(snapshot, store, ctx.parquet)) events.push(fromRow(row));
-    // Events of one commit share `at`; their generations then order them (retried before ingested).
-    events.sort((a, b) => a.at - b.at || a.generation - b.generation || order(a.event) - order(b.event));
+    // A file's generations only grow, and within one a retry comes first and a set-aside last; the
+    // clock of the machine that wrote an event is not trusted to order them.
+    events.sort((a, b) => a.generation - b.generation || rank(a.event) - rank(b.event) || a.at - b.at);
     for (const event of events) latest.set(event.file, event);
   }
   return {
@@ -90,9 +91,9 @@ export async function readLandingLog(ctx: DeltaContext, project: ProjectConfig):
   };
 }
 
-/** Within one commit: a change is noticed before a retry, and a retry before the load it asks for. */
-function order(kind: LandingEventKind): number {
-  return ["changed", "retried", "ingested", "rejected", "set_aside"].indexOf(kind);
+/** The order of events within one generation of a file. */
+function rank(kind: LandingEventKind): number {
+  return ["retried", "ingested", "rejected", "changed", "set_aside"].indexOf(kind);
 }
 
 /** Appends events; `txn` marks the files whose generation they complete. */

@@ -88,9 +88,15 @@ describe("lake init / ingest / run / status", () => {
   it("records every run in the run log, a failed one with its error, and status shows the last", async () => {
     const failed = await lake("run", "--project", project, "--select", "dim_custmer");
     assert.equal(failed.code, 2);
-    assert.match(failed.stderr, /^lake: --select dim_custmer: no source, model or zone is called dim_custmer; did you mean dim_customer\?/);
+    assert.match(
+      failed.stderr,
+      /^lake: --select dim_custmer: no source, model or zone is called dim_custmer; did you mean dim_customer\?/,
+    );
     const status = await lake("status", "--project", project);
-    assert.match(status.stdout, /^Last run \S+: failed at \S+: --select dim_custmer: no source, model or zone/m);
+    assert.match(
+      status.stdout,
+      /^Last run \S+: failed at \S+: --select dim_custmer: no source, model or zone/m,
+    );
     const runs = await lake("read", join(project, "lake", "_system", "runs"), "--format", "jsonl");
     const records = runs.stdout
       .trim()

@@ -57,10 +57,25 @@ export const run: Command = {
     }
     io.stdout(`Run ${result.runId}\n`);
     for (const { source, files } of result.bronze) {
-      const loaded = files.filter((f) => f.ingested);
+      const loaded = files.filter((f) => f.ingested && f.rejectedFile === undefined);
+      const refused = files.filter((f) => f.rejectedFile !== undefined);
       const rows = loaded.reduce((sum, f) => sum + f.bronzeRows, 0);
       const rejects = loaded.reduce((sum, f) => sum + f.rejects, 0);
-      io.stdout(`bronze.${source}: ${loaded.length} new files, ${rows} rows, ${rejects} rejected lines\n`);
+      const whole = refused.length > 0 ? `, ${refused.length} files rejected` : "";
+      io.stdout(
+        `bronze.${source}: ${loaded.length} new files, ${rows} rows, ${rejects} rejected lines${whole}\n`,
+      );
     }
+    const attention = result.bronze.flatMap(({ files }) =>
+      files.flatMap((f) =>
+        f.rejectedFile !== undefined
+          ? [`  ${f.file} was rejected: ${f.rejectedFile}`]
+          : f.notice !== undefined
+            ? [`  ${f.file} ${f.notice}`]
+            : [],
+      ),
+    );
+    if (attention.length > 0)
+      io.stdout(`Landing files that need attention (lake files lists them all):\n${attention.join("\n")}\n`);
   },
 };

@@ -1,5 +1,5 @@
 /** `lake status [--project DIR] [--json]` */
-import { describeHolder, projectStatus, textTable } from "../../lake/index.ts";
+import { describeHolder, type LandingFileStatus, projectStatus, textTable } from "../../lake/index.ts";
 import type { Command } from "../command.ts";
 
 const usage = `Usage: lake status [--project DIR] [--json]
@@ -16,7 +16,7 @@ export const status: Command = {
   usage,
   options: { project: { type: "string" }, json: { type: "boolean" } },
   async run(args, io) {
-    const { project, tables, lastRun, running } = await projectStatus(
+    const { project, tables, lastRun, running, files } = await projectStatus(
       typeof args.values.project === "string" ? args.values.project : ".",
     );
     if (args.values.json) {
@@ -34,6 +34,7 @@ export const status: Command = {
       const expires = new Date(running.expiresAt).toISOString();
       io.stdout(`Running now: ${describeHolder(running)}; its lease expires at ${expires} unless renewed\n`);
     }
+    io.stdout(landingSummary(files));
     if (tables.length === 0) {
       io.stdout('No tables yet: "lake ingest FILE..." then "lake run".\n');
       return;
@@ -48,3 +49,18 @@ export const status: Command = {
     io.stdout(`${textTable(["table", "version", "files", "rows", "last commit"], rows)}\n`);
   },
 };
+
+/** How many landing files wait, and each one that was rejected or changed, with why. */
+function landingSummary(files: readonly LandingFileStatus[]): string {
+  if (files.length === 0) return "";
+  const count = (state: LandingFileStatus["state"]) => files.filter((f) => f.state === state).length;
+  const counts = (["waiting", "ingested", "rejected", "changed", "set aside", "missing"] as const)
+    .map((state) => [state, count(state)] as const)
+    .filter(([, n]) => n > 0)
+    .map(([state, n]) => `${n} ${state}`);
+  const attention = files
+    .filter((f) => f.state === "rejected" || f.state === "changed")
+    .map((f) => `  ${f.file}: ${f.state}${f.last?.reason ? `: ${f.last.reason}` : ""}\n`);
+  const hint = attention.length > 0 ? "  (lake files retry FILE, or lake files set-aside FILE)\n" : "";
+  return `Landing files: ${counts.join(", ")}\n${attention.join("")}${hint}`;
+}
