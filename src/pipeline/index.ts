@@ -52,9 +52,11 @@ export {
   ProjectConfigError,
   parseProject,
   type SourceConfig,
+  UnknownSettingError,
   ZONES,
   type Zone,
 } from "./project-config.ts";
+export { type ProjectTable, projectTables } from "./project-tables.ts";
 export { TEMPLATE_DIR, templateConfig, writeProjectTemplate } from "./project-template.ts";
 export {
   currentLeaseHolder,
@@ -67,7 +69,6 @@ export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from ".
 export {
   describeResult,
   type PipelineResult,
-  projectTables,
   type RunOptions,
   runPipeline,
 } from "./run-pipeline.ts";

@@ -46,9 +46,13 @@ type Fail = (field: string, problem: string) => Error;
 const NAME = /^[a-z][a-z0-9_]*$/;
 const REFERENCE = /^(silver|gold)\.([a-z][a-z0-9_]*)$/;
 
-/** Validates one entry of `models`. */
+/** Why a source or a model may not be called `_…`. */
+export const RESERVED_NAME = "names starting with _ are reserved for the lake's own tables (like _system)";
+
+/** Validates one entry of `models` (its keys are checked against the schema by the caller). */
 export function parseModel(name: string, raw: unknown, fail: Fail): ModelConfig {
   const at = `models.${name}`;
+  if (name.startsWith("_")) throw fail(at, RESERVED_NAME);
   if (!NAME.test(name)) throw fail(at, "a model name is lower-case letters, digits and _ (it names a table)");
   if (/_(keys|quarantine|rejects)$/.test(name))
     throw fail(
@@ -56,24 +60,6 @@ export function parseModel(name: string, raw: unknown, fail: Fail): ModelConfig 
       "names ending in _keys, _quarantine or _rejects belong to the tables a model keeps beside it",
     );
   const model = object(raw, at, fail);
-  const known = [
-    "zone",
-    "kind",
-    "query",
-    "sqlFile",
-    "partitionBy",
-    "uniqueKey",
-    "keep",
-    "orderBy",
-    "naturalKey",
-    "surrogateKey",
-    "latestBy",
-    "expectations",
-    "description",
-  ];
-  for (const key of Object.keys(model)) {
-    if (!known.includes(key)) throw fail(`${at}.${key}`, `unknown property (known: ${known.join(", ")})`);
-  }
   if (model.zone !== "silver" && model.zone !== "gold")
     throw fail(`${at}.zone`, 'must be "silver" or "gold"');
   const kind = model.kind ?? "table";
@@ -168,10 +154,6 @@ export function parseExpectation(
   );
   if (forms.length !== 1)
     throw fail(at, "needs exactly one of expect, notNull, unique, acceptedValues, existsIn");
-  for (const key of Object.keys(spec)) {
-    if (![...forms, "action", "description", "retry"].includes(key))
-      throw fail(`${at}.${key}`, "unknown property (known: the rule's form, action, description, retry)");
-  }
   const action = spec.action ?? "warn";
   if (!EXPECTATION_ACTIONS.includes(action as ExpectationAction))
     throw fail(`${at}.action`, `must be one of ${EXPECTATION_ACTIONS.join(", ")}`);

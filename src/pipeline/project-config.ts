@@ -6,11 +6,24 @@
  * pipeline can trust the result.
  */
 import { readFile } from "node:fs/promises";
-import { dirname, isAbsolute, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { parseS3Url } from "../storage/index.ts";
-import { type ModelConfig, parseModel } from "./model-config.ts";
+import { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
+import { CONFIG_FILE, MAX_THREADS, MEMORY_PATTERN } from "./config-schema.ts";
+import { type ModelConfig, parseModel, RESERVED_NAME } from "./model-config.ts";
+import {
+  describeRelation,
+  fileInTheWay,
+  firstSegmentBelow,
+  type PlacedLocation,
+  relation,
+} from "./project-locations.ts";
+import { describeTable, findTableClash, projectTables, unknownTableProblem } from "./project-tables.ts";
+import { findUnknownSetting } from "./unknown-settings.ts";
 
-export const CONFIG_FILE = "lake.json";
+export { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
+export { CONFIG_FILE } from "./config-schema.ts";
+
 export const ZONES = ["landing", "bronze", "silver", "gold"] as const;
 export type Zone = (typeof ZONES)[number];
 
@@ -88,20 +101,11 @@ export interface ProjectConfig {
   readonly models: readonly ModelConfig[];
 }
 
-/** The config file is missing or invalid; `field` is the JSON path of the problem. */
-export class ProjectConfigError extends Error {
-  constructor(
-    readonly file: string,
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`${file}: ${field ? `${field}: ` : ""}${problem}`);
-    this.name = "ProjectConfigError";
-  }
-}
+type Fail = (field: string, problem: string) => ProjectConfigError;
 
 /**
- * Loads `lake.json` from `dir` (or the nearest parent folder that has one).
+ * Loads `lake.json` from `dir` (or the nearest parent folder that has one), and checks that each local
+ * folder it names is a folder where something exists there.
  * @throws ProjectConfigError naming the file and the field that is wrong.
  */
 export async function loadProject(dir: string): Promise<ProjectConfig> {
@@ -112,15 +116,35 @@ export async function loadProject(dir: string): Promise<ProjectConfig> {
   } catch (error) {
     throw new ProjectConfigError(file, "", `not valid JSON (${(error as Error).message})`);
   }
-  return parseProject(parsed, file);
+  const project = parseProject(parsed, file);
+  for (const { field, location } of places(project)) {
+    if (location.startsWith("s3://")) continue;
+    const inTheWay = await fileInTheWay(location);
+    if (inTheWay !== undefined)
+      throw new ProjectConfigError(
+        file,
+        field,
+        `${inTheWay === location ? location : `${location}: ${inTheWay}`} is a file, not a folder`,
+      );
+  }
+  return project;
 }
 
-/** Validates a parsed config object; `file` locates it (paths resolve against its folder). */
+/**
+ * Validates a parsed config object; `file` locates it (paths resolve against its folder).
+ * @throws UnknownSettingError for a key the schema does not name; ProjectConfigError for any other mistake.
+ */
 export function parseProject(value: unknown, file: string): ProjectConfig {
-  const fail = (field: string, problem: string) => new ProjectConfigError(file, field, problem);
+  const fail: Fail = (field, problem) => new ProjectConfigError(file, field, problem);
   const root = dirname(file);
   const obj = record(value, "", fail);
-  const name = typeof obj.name === "string" && obj.name ? obj.name : "lake";
+  const unknown = findUnknownSetting(obj);
+  if (unknown !== undefined)
+    throw new UnknownSettingError(file, unknown.field, unknown.suggestion, unknown.known, unknown.hint);
+  if (obj.$schema !== undefined && typeof obj.$schema !== "string")
+    throw fail("$schema", "must be the path or URL of lake.json's schema");
+  if (obj.name !== undefined && (typeof obj.name !== "string" || obj.name === ""))
+    throw fail("name", "must be a non-empty string");
   const zonesIn = obj.zones === undefined ? {} : record(obj.zones, "zones", fail);
   const zones = Object.fromEntries(
     ZONES.map((zone) => {
@@ -130,56 +154,144 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
       return [zone, resolveLocation(location, root, `zones.${zone}`, fail)];
     }),
   ) as Record<Zone, string>;
-  const engineIn = obj.engine === undefined ? {} : record(obj.engine, "engine", fail);
-  const threads = engineIn.threads;
-  if (threads !== undefined && !(Number.isInteger(threads) && (threads as number) > 0)) {
-    throw fail("engine.threads", "must be a whole number > 0");
-  }
-  const memoryLimit = engineIn.memoryLimit;
-  if (
-    memoryLimit !== undefined &&
-    (typeof memoryLimit !== "string" || !/^\d+(\.\d+)?\s*[KMGT]i?B$/i.test(memoryLimit))
-  ) {
-    throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
-  }
   // A lake on S3 keeps its run log beside gold, so every machine running it sees the same runs.
   const system =
     obj.systemDirectory ?? (zones.gold.startsWith("s3://") ? `${zones.gold}/_system` : "lake/_system");
   if (typeof system !== "string" || !system) throw fail("systemDirectory", "must be a folder path");
   const storageIn = obj.storage === undefined ? {} : record(obj.storage, "storage", fail);
-  const temp = engineIn.tempDirectory ?? "lake/.tmp";
-  if (typeof temp !== "string") throw fail("engine.tempDirectory", "must be a folder path");
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
-  const sources = Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail));
-  if (obj.expectations !== undefined)
-    throw fail("expectations", "expectations are declared on each model: models.<name>.expectations.<rule>");
-  return {
+  const modelsIn = obj.models === undefined ? {} : record(obj.models, "models", fail);
+  const project: ProjectConfig = {
     root,
-    name,
+    name: (obj.name as string | undefined) ?? "lake",
     zones,
     systemDirectory: resolveLocation(system, root, "systemDirectory", fail),
     s3: parseS3Settings(storageIn.s3, fail),
     buckets: parseBucketPolicy(storageIn, fail),
-    engine: {
-      ...(threads === undefined ? {} : { threads: threads as number }),
-      ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),
-      tempDirectory: isAbsolute(temp) ? temp : join(root, temp),
-    },
-    sources,
-    models: Object.entries(obj.models === undefined ? {} : record(obj.models, "models", fail)).map(
-      ([modelName, raw]) => parseModel(modelName, raw, fail),
-    ),
+    engine: parseEngine(obj.engine, root, fail),
+    sources: Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail)),
+    models: Object.entries(modelsIn).map(([modelName, raw]) => parseModel(modelName, raw, fail)),
+  };
+  checkPlacesApart(project, fail);
+  checkTables(project, fail);
+  return project;
+}
+
+/** DuckDB runs out of memory below this on the pipeline's queries (spilling needs room too). */
+const MIN_MEMORY_BYTES = 128_000_000;
+
+function parseEngine(raw: unknown, root: string, fail: Fail): EngineConfig {
+  const engine = raw === undefined ? {} : record(raw, "engine", fail);
+  const { threads, memoryLimit } = engine;
+  if (
+    threads !== undefined &&
+    !(Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= MAX_THREADS)
+  )
+    throw fail("engine.threads", `must be a whole number from 1 to ${MAX_THREADS}`);
+  if (memoryLimit !== undefined) {
+    const bytes = typeof memoryLimit === "string" ? memoryBytes(memoryLimit) : undefined;
+    if (bytes === undefined) throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
+    if (bytes < MIN_MEMORY_BYTES)
+      throw fail(
+        "engine.memoryLimit",
+        `${memoryLimit} is too little: the engine needs at least 128MB (e.g. "2GB")`,
+      );
+  }
+  const temp = engine.tempDirectory ?? "lake/.tmp";
+  if (typeof temp !== "string" || temp === "") throw fail("engine.tempDirectory", "must be a folder path");
+  if (URL_SCHEME.test(temp))
+    throw fail(
+      "engine.tempDirectory",
+      `${temp}: must be a local folder (the engine spills and stages files there)`,
+    );
+  return {
+    ...(threads === undefined ? {} : { threads: threads as number }),
+    ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),
+    tempDirectory: resolve(root, temp),
   };
 }
 
+/** Bytes of a DuckDB memory size (KB … TB: powers of 1000; KiB … TiB: powers of 1024), or undefined. */
+function memoryBytes(size: string): number | undefined {
+  if (!new RegExp(MEMORY_PATTERN).test(size)) return undefined;
+  const unit = size.replace(/^[0-9.\s]+/, "").toUpperCase();
+  const power = "KMGT".indexOf(unit[0] as string) + 1;
+  return Number.parseFloat(size) * (unit[1] === "I" ? 1024 : 1000) ** power;
+}
+
+/** Every place the project writes, with the setting that names it. */
+function places(project: ProjectConfig): PlacedLocation[] {
+  return [
+    ...ZONES.map((zone) => ({ field: `zones.${zone}`, location: project.zones[zone] })),
+    { field: "engine.tempDirectory", location: project.engine.tempDirectory },
+    { field: "systemDirectory", location: project.systemDirectory },
+  ];
+}
+
+/**
+ * Zones must not overlap, and neither may the temp folder and a zone (its clean-up would delete the
+ * zone's files). The system folder may be inside a zone only in a folder whose name starts with `_`,
+ * which no table can take.
+ */
+function checkPlacesApart(project: ProjectConfig, fail: Fail): void {
+  const all = places(project);
+  const zones = all.slice(0, ZONES.length);
+  for (const [i, zone] of zones.entries()) {
+    for (const other of zones.slice(0, i)) {
+      const how = relation(zone.location, other.location);
+      if (how) throw fail(zone.field, `${describeRelation(zone, other, how)}: zones must not overlap`);
+    }
+  }
+  for (const place of all.slice(ZONES.length)) {
+    for (const zone of zones) {
+      const how = relation(place.location, zone.location);
+      if (how === undefined) continue;
+      if (place.field === "systemDirectory" && how === "is inside") {
+        if (firstSegmentBelow(place.location, zone.location).startsWith("_")) continue;
+        throw fail(
+          place.field,
+          `${describeRelation(place, zone, how)}, where a table could take its name: use a folder starting with _ (like ${zone.location}/_system) or one outside the zones`,
+        );
+      }
+      throw fail(
+        place.field,
+        `${describeRelation(place, zone, how)}: ${place.field} must be apart from the zones`,
+      );
+    }
+  }
+}
+
+/**
+ * Every table has one writer (a source named `sales_rejects` would write into the rejects table of
+ * source `sales`), and every `existsIn` rule names a table of the project.
+ */
+function checkTables(project: ProjectConfig, fail: Fail): void {
+  const tables = projectTables(project);
+  const clash = findTableClash(tables);
+  if (clash) {
+    const { taker, owner } = clash;
+    throw fail(
+      taker.declaredBy,
+      `${taker.zone}.${taker.table} is ${describeTable(owner)}; give ${taker.declaredBy} another name`,
+    );
+  }
+  for (const model of project.models) {
+    for (const rule of model.expectations) {
+      const problem = rule.existsIn && unknownTableProblem(rule.existsIn.model, tables);
+      if (problem)
+        throw fail(
+          `models.${model.name}.expectations.${rule.name}.existsIn.model`,
+          `${rule.existsIn?.model} is ${problem}`,
+        );
+    }
+  }
+}
+
+const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
+
 /** An S3 location as given (checked), or a folder resolved against the project folder. */
-function resolveLocation(
-  location: string,
-  root: string,
-  field: string,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): string {
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(location)) {
+function resolveLocation(location: string, root: string, field: string, fail: Fail): string {
+  if (URL_SCHEME.test(location)) {
     if (!location.startsWith("s3://"))
       throw fail(field, `${location}: only folders and s3:// locations are supported`);
     try {
@@ -189,13 +301,10 @@ function resolveLocation(
       throw fail(field, (error as Error).message);
     }
   }
-  return isAbsolute(location) ? location : join(root, location);
+  return resolve(root, location);
 }
 
-function parseS3Settings(
-  raw: unknown,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): S3Settings {
+function parseS3Settings(raw: unknown, fail: Fail): S3Settings {
   if (raw === undefined) return {};
   const s3 = record(raw, "storage.s3", fail);
   for (const key of ["region", "endpoint"] as const) {
@@ -204,13 +313,6 @@ function parseS3Settings(
   }
   if (s3.forcePathStyle !== undefined && typeof s3.forcePathStyle !== "boolean")
     throw fail("storage.s3.forcePathStyle", "must be true or false");
-  for (const key of Object.keys(s3)) {
-    if (!["region", "endpoint", "forcePathStyle"].includes(key))
-      throw fail(
-        `storage.s3.${key}`,
-        "unknown setting (credentials never go in lake.json: use the AWS environment, a profile or an IAM role)",
-      );
-  }
   return {
     ...(s3.region === undefined ? {} : { region: s3.region as string }),
     ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint as string }),
@@ -218,10 +320,7 @@ function parseS3Settings(
   };
 }
 
-function parseBucketPolicy(
-  storage: Record<string, unknown>,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): BucketPolicyConfig {
+function parseBucketPolicy(storage: Record<string, unknown>, fail: Fail): BucketPolicyConfig {
   /** A tier's days: a whole number, or null for "never" (undefined: the default). */
   const days = (value: unknown, field: string, fallback: number | undefined) => {
     if (value === undefined) return fallback;
@@ -283,12 +382,9 @@ export function matchesPattern(fileName: string, pattern: string): boolean {
   return new RegExp(`^${regex}$`).test(fileName);
 }
 
-function parseSource(
-  name: string,
-  raw: unknown,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): SourceConfig {
+function parseSource(name: string, raw: unknown, fail: Fail): SourceConfig {
   const at = `sources.${name}`;
+  if (name.startsWith("_")) throw fail(at, RESERVED_NAME);
   if (!/^[a-z][a-z0-9_]*$/.test(name))
     throw fail(at, "a source name is lower-case letters, digits and _ (it names a table)");
   const source = record(raw, at, fail);
@@ -308,11 +404,7 @@ function parseSource(
   return { name, files: source.files, columns: columns as string[] };
 }
 
-function record(
-  value: unknown,
-  field: string,
-  fail: (field: string, problem: string) => ProjectConfigError,
-): Record<string, unknown> {
+function record(value: unknown, field: string, fail: Fail): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value))
     throw fail(field, "must be an object");
   return value as Record<string, unknown>;

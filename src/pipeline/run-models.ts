@@ -15,6 +15,7 @@ import { type BuildContext, ModelError, type ModelResult, upToDate } from "./mod
 import type { ModelConfig } from "./model-config.ts";
 import { modelId, orderModels, type PlannedModel, selectModels } from "./model-graph.ts";
 import type { ProjectConfig, Zone } from "./project-config.ts";
+import { checkModelReferences } from "./project-tables.ts";
 import { streamReferences, tableReferences } from "./table-references.ts";
 
 const BUILDERS = {
@@ -26,12 +27,14 @@ const BUILDERS = {
 
 /**
  * The project's models in run order with their SQL.
- * @throws ModelError when a model's SQL file cannot be read; ModelGraphError for a cycle.
+ * @throws ModelError when a model's SQL file cannot be read; ProjectConfigError when it reads a table the
+ *   project does not have; ModelGraphError for a cycle.
  */
 export async function planModels(project: ProjectConfig): Promise<PlannedModel[]> {
   const models = await Promise.all(
     project.models.map(async (config) => ({ config, sql: await modelSql(project, config) })),
   );
+  checkModelReferences(project, models);
   return orderModels(models);
 }
 

@@ -5,9 +5,9 @@
  */
 import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
-import { type ModelResult, quarantines } from "./model-build.ts";
+import type { ModelResult } from "./model-build.ts";
 import { ModelGraphError, modelId, nearest } from "./model-graph.ts";
-import type { ProjectConfig, Zone } from "./project-config.ts";
+import type { ProjectConfig } from "./project-config.ts";
 import { recordRun } from "./run-log.ts";
 import { planModels, runModels } from "./run-models.ts";
 
@@ -21,20 +21,6 @@ export interface RunOptions {
    * model (`sales_enriched`), `+model` (with what it reads), `model+` (with what reads it).
    */
   readonly select?: readonly string[];
-}
-
-/** Every table a run of this project writes, by zone, in pipeline order. */
-export function projectTables(project: ProjectConfig): Array<{ zone: Zone; table: string }> {
-  return [
-    ...project.sources.flatMap((s) =>
-      [s.name, `${s.name}_rejects`].map((table) => ({ zone: "bronze" as const, table })),
-    ),
-    ...project.models.flatMap((m) => [
-      { zone: m.zone, table: m.name },
-      ...(m.kind === "dimension" ? [{ zone: m.zone, table: `${m.name}_keys` }] : []),
-      ...(quarantines(m.expectations) ? [{ zone: m.zone, table: `${m.name}_quarantine` }] : []),
-    ]),
-  ];
 }
 
 /** Everything a run did. */

@@ -195,10 +195,6 @@ describe("user models declared in lake.json", () => {
       'models.m: a dimension needs "naturalKey" and "surrogateKey"',
     );
     refused(
-      { m: { zone: "gold", partition_by: ["x"] } },
-      "models.m.partition_by: unknown property (known: zone, kind, query, sqlFile, partitionBy, uniqueKey, keep, orderBy, naturalKey, surrogateKey, latestBy, expectations, description)",
-    );
-    refused(
       { m: { zone: "gold", uniqueKey: "id" } },
       "models.m.uniqueKey: applies to incremental models only",
     );
@@ -222,10 +218,6 @@ describe("user models declared in lake.json", () => {
       { m: { zone: "gold", expectations: { r: { existsIn: { column: "a", model: "dims" } } } } },
       'models.m.expectations.r.existsIn.model: must name a model as "silver.name" or "gold.name"',
     );
-    assert.throws(() => parseProject({ expectations: {} }, "/p/lake.json"), {
-      message:
-        "/p/lake.json: expectations: expectations are declared on each model: models.<name>.expectations.<rule>",
-    });
   });
 
   it("refuses models that read each other in a cycle, naming the cycle", async () => {

@@ -77,10 +77,6 @@ describe("project config", () => {
         "/p/lake.json: zones.bronze: Not an S3 location: s3://Bad_Bucket (expected s3://bucket or s3://bucket/prefix)",
       ],
       [
-        { storage: { s3: { secretAccessKey: "x" } } },
-        "/p/lake.json: storage.s3.secretAccessKey: unknown setting (credentials never go in lake.json: use the AWS environment, a profile or an IAM role)",
-      ],
-      [
         { storage: { lifecycle: { landing: { infrequentAccessAfterDays: 30, glacierAfterDays: 45 } } } },
         "/p/lake.json: storage.lifecycle.landing: glacierAfterDays must be at least infrequentAccessAfterDays + 30 (S3's minimum stay in Standard-IA)",
       ],
@@ -88,7 +84,7 @@ describe("project config", () => {
         { storage: { abortIncompleteUploadsAfterDays: 0 } },
         "/p/lake.json: storage.abortIncompleteUploadsAfterDays: must be a whole number of days >= 1",
       ],
-      [{ engine: { threads: 0 } }, "/p/lake.json: engine.threads: must be a whole number > 0"],
+      [{ engine: { threads: 0 } }, "/p/lake.json: engine.threads: must be a whole number from 1 to 1024"],
       [
         { engine: { memoryLimit: "lots" } },
         '/p/lake.json: engine.memoryLimit: must be a size like "2GB" or "512MB"',
