@@ -75,9 +75,8 @@ describe("bucketLayouts", () => {
           landing: "s3://acme/landing",
           bronze: "s3://acme/bronze",
           silver: "s3://acme/silver",
-          gold: "s3://acme",
+          gold: "s3://acme/gold",
         },
-        systemDirectory: "s3://acme/system",
         storage: {
           lifecycle: {
             landing: { glacierAfterDays: null },
@@ -94,20 +93,39 @@ describe("bucketLayouts", () => {
     assert.deepEqual(acme?.lifecycleRules, [
       { id: "medallion-lake-landing-tiers", prefix: "landing/", transitions: [DEFAULT_TIERS[0]] },
       { id: "medallion-lake-bronze-tiers", prefix: "bronze/", transitions: [DEFAULT_TIERS[1]] },
-      { id: "medallion-lake-gold-tiers", prefix: "", transitions: [{ days: 365, storageClass: "GLACIER" }] },
-      // gold is the whole bucket: its cleanup rule covers every other location.
+      {
+        id: "medallion-lake-gold-tiers",
+        prefix: "gold/",
+        transitions: [{ days: 365, storageClass: "GLACIER" }],
+      },
+      {
+        id: "medallion-lake-landing-cleanup",
+        prefix: "landing/",
+        noncurrentVersionExpirationDays: 10,
+        abortIncompleteUploadsAfterDays: 2,
+      },
+      {
+        id: "medallion-lake-bronze-cleanup",
+        prefix: "bronze/",
+        noncurrentVersionExpirationDays: 10,
+        abortIncompleteUploadsAfterDays: 2,
+      },
+      {
+        id: "medallion-lake-silver-cleanup",
+        prefix: "silver/",
+        noncurrentVersionExpirationDays: 10,
+        abortIncompleteUploadsAfterDays: 2,
+      },
       {
         id: "medallion-lake-gold-cleanup",
-        prefix: "",
+        prefix: "gold/",
         noncurrentVersionExpirationDays: 10,
         abortIncompleteUploadsAfterDays: 2,
       },
     ]);
+    // Zones never overlap (lake.json refuses it); the run log beside gold is inside gold's prefix.
     assert.deepEqual(acme?.notes, [
-      "landing (landing/) lies inside gold (the whole bucket): gold's tiers apply to it too",
-      "bronze (bronze/) lies inside gold (the whole bucket): gold's tiers apply to it too",
-      "silver (silver/) lies inside gold (the whole bucket): gold's tiers apply to it too",
-      "system (system/) lies inside gold (the whole bucket): gold's tiers apply to it too",
+      "system (gold/_system/) lies inside gold (gold/): gold's tiers apply to it too",
     ]);
   });
 });
