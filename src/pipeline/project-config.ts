@@ -9,20 +9,16 @@ import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseS3Url } from "../storage/index.ts";
 import { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
-import { CONFIG_FILE, MAX_THREADS, MEMORY_PATTERN } from "./config-schema.ts";
+import { CONFIG_FILE } from "./config-schema.ts";
+import { type EngineConfig, parseEngine } from "./engine-config.ts";
 import { type ModelConfig, parseModel, RESERVED_NAME } from "./model-config.ts";
-import {
-  describeRelation,
-  fileInTheWay,
-  firstSegmentBelow,
-  type PlacedLocation,
-  relation,
-} from "./project-locations.ts";
+import { fileInTheWay, overlapProblem, type PlacedLocation, URL_SCHEME } from "./project-locations.ts";
 import { describeTable, findTableClash, projectTables, unknownTableProblem } from "./project-tables.ts";
 import { findUnknownSetting } from "./unknown-settings.ts";
 
 export { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
 export { CONFIG_FILE } from "./config-schema.ts";
+export type { EngineConfig } from "./engine-config.ts";
 
 export const ZONES = ["landing", "bronze", "silver", "gold"] as const;
 export type Zone = (typeof ZONES)[number];
@@ -34,14 +30,6 @@ export interface SourceConfig {
   readonly files: string;
   /** The header every file must have, in order. */
   readonly columns: readonly string[];
-}
-
-export interface EngineConfig {
-  readonly threads?: number;
-  /** DuckDB memory limit, e.g. `2GB`. */
-  readonly memoryLimit?: string;
-  /** Where DuckDB spills and the pipeline stages files (absolute). */
-  readonly tempDirectory: string;
 }
 
 /**
@@ -168,97 +156,24 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     systemDirectory: resolveLocation(system, root, "systemDirectory", fail),
     s3: parseS3Settings(storageIn.s3, fail),
     buckets: parseBucketPolicy(storageIn, fail),
-    engine: parseEngine(obj.engine, root, fail),
+    engine: parseEngine(obj.engine === undefined ? {} : record(obj.engine, "engine", fail), root, fail),
     sources: Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail)),
     models: Object.entries(modelsIn).map(([modelName, raw]) => parseModel(modelName, raw, fail)),
   };
-  checkPlacesApart(project, fail);
+  const all = places(project);
+  const overlap = overlapProblem(all.slice(0, ZONES.length), all.slice(ZONES.length));
+  if (overlap) throw fail(overlap.field, overlap.problem);
   checkTables(project, fail);
   return project;
 }
 
-/** DuckDB runs out of memory below this on the pipeline's queries (spilling needs room too). */
-const MIN_MEMORY_BYTES = 128_000_000;
-
-function parseEngine(raw: unknown, root: string, fail: Fail): EngineConfig {
-  const engine = raw === undefined ? {} : record(raw, "engine", fail);
-  const { threads, memoryLimit } = engine;
-  if (
-    threads !== undefined &&
-    !(Number.isInteger(threads) && (threads as number) >= 1 && (threads as number) <= MAX_THREADS)
-  )
-    throw fail("engine.threads", `must be a whole number from 1 to ${MAX_THREADS}`);
-  if (memoryLimit !== undefined) {
-    const bytes = typeof memoryLimit === "string" ? memoryBytes(memoryLimit) : undefined;
-    if (bytes === undefined) throw fail("engine.memoryLimit", 'must be a size like "2GB" or "512MB"');
-    if (bytes < MIN_MEMORY_BYTES)
-      throw fail(
-        "engine.memoryLimit",
-        `${memoryLimit} is too little: the engine needs at least 128MB (e.g. "2GB")`,
-      );
-  }
-  const temp = engine.tempDirectory ?? "lake/.tmp";
-  if (typeof temp !== "string" || temp === "") throw fail("engine.tempDirectory", "must be a folder path");
-  if (URL_SCHEME.test(temp))
-    throw fail(
-      "engine.tempDirectory",
-      `${temp}: must be a local folder (the engine spills and stages files there)`,
-    );
-  return {
-    ...(threads === undefined ? {} : { threads: threads as number }),
-    ...(memoryLimit === undefined ? {} : { memoryLimit: memoryLimit as string }),
-    tempDirectory: resolve(root, temp),
-  };
-}
-
-/** Bytes of a DuckDB memory size (KB … TB: powers of 1000; KiB … TiB: powers of 1024), or undefined. */
-function memoryBytes(size: string): number | undefined {
-  if (!new RegExp(MEMORY_PATTERN).test(size)) return undefined;
-  const unit = size.replace(/^[0-9.\s]+/, "").toUpperCase();
-  const power = "KMGT".indexOf(unit[0] as string) + 1;
-  return Number.parseFloat(size) * (unit[1] === "I" ? 1024 : 1000) ** power;
-}
-
-/** Every place the project writes, with the setting that names it. */
+/** Every place the project writes, with the setting that names it: the zones first. */
 function places(project: ProjectConfig): PlacedLocation[] {
   return [
     ...ZONES.map((zone) => ({ field: `zones.${zone}`, location: project.zones[zone] })),
     { field: "engine.tempDirectory", location: project.engine.tempDirectory },
     { field: "systemDirectory", location: project.systemDirectory },
   ];
-}
-
-/**
- * Zones must not overlap, and neither may the temp folder and a zone (its clean-up would delete the
- * zone's files). The system folder may be inside a zone only in a folder whose name starts with `_`,
- * which no table can take.
- */
-function checkPlacesApart(project: ProjectConfig, fail: Fail): void {
-  const all = places(project);
-  const zones = all.slice(0, ZONES.length);
-  for (const [i, zone] of zones.entries()) {
-    for (const other of zones.slice(0, i)) {
-      const how = relation(zone.location, other.location);
-      if (how) throw fail(zone.field, `${describeRelation(zone, other, how)}: zones must not overlap`);
-    }
-  }
-  for (const place of all.slice(ZONES.length)) {
-    for (const zone of zones) {
-      const how = relation(place.location, zone.location);
-      if (how === undefined) continue;
-      if (place.field === "systemDirectory" && how === "is inside") {
-        if (firstSegmentBelow(place.location, zone.location).startsWith("_")) continue;
-        throw fail(
-          place.field,
-          `${describeRelation(place, zone, how)}, where a table could take its name: use a folder starting with _ (like ${zone.location}/_system) or one outside the zones`,
-        );
-      }
-      throw fail(
-        place.field,
-        `${describeRelation(place, zone, how)}: ${place.field} must be apart from the zones`,
-      );
-    }
-  }
 }
 
 /**
@@ -276,18 +191,16 @@ function checkTables(project: ProjectConfig, fail: Fail): void {
     );
   }
   for (const model of project.models) {
-    for (const rule of model.expectations) {
-      const problem = rule.existsIn && unknownTableProblem(rule.existsIn.model, tables);
+    for (const { name, existsIn } of model.expectations) {
+      const problem = existsIn && unknownTableProblem(existsIn.model, tables);
       if (problem)
         throw fail(
-          `models.${model.name}.expectations.${rule.name}.existsIn.model`,
-          `${rule.existsIn?.model} is ${problem}`,
+          `models.${model.name}.expectations.${name}.existsIn.model`,
+          `${existsIn?.model} is ${problem}`,
         );
     }
   }
 }
-
-const URL_SCHEME = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//;
 
 /** An S3 location as given (checked), or a folder resolved against the project folder. */
 function resolveLocation(location: string, root: string, field: string, fail: Fail): string {
