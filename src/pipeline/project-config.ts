@@ -10,6 +10,7 @@ import { dirname, join, resolve } from "node:path";
 import { parseS3Url } from "../storage/index.ts";
 import { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
 import { CONFIG_FILE } from "./config-schema.ts";
+import { findDuplicateKey } from "./duplicate-keys.ts";
 import { type EngineConfig, parseEngine } from "./engine-config.ts";
 import { type ModelConfig, parseModel, RESERVED_NAME } from "./model-config.ts";
 import { fileInTheWay, overlapProblem, type PlacedLocation, URL_SCHEME } from "./project-locations.ts";
@@ -92,18 +93,27 @@ export interface ProjectConfig {
 type Fail = (field: string, problem: string) => ProjectConfigError;
 
 /**
- * Loads `lake.json` from `dir` (or the nearest parent folder that has one), and checks that each local
- * folder it names is a folder where something exists there.
+ * Loads `lake.json` from `dir` (or the nearest parent folder that has one): no key given twice in an
+ * object, everything `parseProject` checks, and each local folder it names a folder where something
+ * exists there.
  * @throws ProjectConfigError naming the file and the field that is wrong.
  */
 export async function loadProject(dir: string): Promise<ProjectConfig> {
   const file = await findConfig(resolve(dir));
+  const text = await readFile(file, "utf8");
   let parsed: unknown;
   try {
-    parsed = JSON.parse(await readFile(file, "utf8"));
+    parsed = JSON.parse(text);
   } catch (error) {
     throw new ProjectConfigError(file, "", `not valid JSON (${(error as Error).message})`);
   }
+  const duplicate = findDuplicateKey(text);
+  if (duplicate)
+    throw new ProjectConfigError(
+      `${file}:${duplicate.line}`,
+      duplicate.path,
+      `given twice (also on line ${duplicate.firstLine}); JSON keeps only the last, so keep one`,
+    );
   const project = parseProject(parsed, file);
   for (const { field, location } of places(project)) {
     if (location.startsWith("s3://")) continue;

@@ -278,7 +278,7 @@ describe("lake.json: engine limits and thread counts", () => {
   });
 });
 
-describe("lake.json: folders that are files", () => {
+describe("lake.json on disk: keys given twice, folders that are files", () => {
   let dir: string;
   before(async () => {
     dir = await mkdtemp(join(tmpdir(), "lake-config-files-"));
@@ -315,6 +315,36 @@ describe("lake.json: folders that are files", () => {
     const root = await projectWith("system-file", {}, ["lake/_system"]);
     await assert.rejects(loadProject(root), {
       message: `${join(root, "lake.json")}: systemDirectory: ${join(root, "lake/_system")} is a file, not a folder`,
+    });
+  });
+
+  it("a model declared twice", async () => {
+    const root = join(dir, "twice");
+    await mkdir(root);
+    const text = [
+      "{",
+      '  "models": {',
+      '    "totals": { "zone": "gold", "query": "SELECT 1 AS one" },',
+      '    "other": { "zone": "gold", "query": "SELECT 2 AS two" },',
+      '    "totals": { "zone": "gold", "query": "SELECT 3 AS three" }',
+      "  }",
+      "}",
+    ].join("\n");
+    await writeFile(join(root, "lake.json"), text);
+    await assert.rejects(loadProject(root), {
+      message: `${join(root, "lake.json")}:5: models.totals: given twice (also on line 3); JSON keeps only the last, so keep one`,
+    });
+  });
+
+  it('two engine objects (after "zone" in two models and a key holding a quote, which are no duplicates)', async () => {
+    const root = join(dir, "engine-twice");
+    await mkdir(root);
+    const text =
+      '{"models": {"a\\"b": {"zone": "gold", "query": "SELECT \\"engine\\""}, "c": {"zone": "gold"}},\n' +
+      '"engine": {"threads": 2},\n"engine": {"threads": 4}}';
+    await writeFile(join(root, "lake.json"), text);
+    await assert.rejects(loadProject(root), {
+      message: `${join(root, "lake.json")}:3: engine: given twice (also on line 2); JSON keeps only the last, so keep one`,
     });
   });
 
