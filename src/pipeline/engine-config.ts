@@ -11,7 +11,10 @@ export interface EngineConfig {
   readonly tempDirectory: string;
 }
 
-/** DuckDB runs out of memory below this on the pipeline's queries (spilling needs room too). */
+/**
+ * The least memory the engine is given. DuckDB accepts any limit, even 0, and then fails out of memory
+ * deep in a run; a floor turns "0GB" or "2KB" (meant as 2GB) into a config error instead.
+ */
 const MIN_MEMORY_BYTES = 128_000_000;
 
 /**
