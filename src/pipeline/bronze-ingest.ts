@@ -204,7 +204,7 @@ export async function ingestSource(
     for (const [i, p] of todo.entries()) {
       progress(`${source.name}: reading ${p.file.key}`);
       const path = join(staging, `${i}.csv`);
-      const pre = await prepassCsv(readLandingFile(landing, p.file.key), path, source.columns);
+      const pre = await prepassCsv(readLandingFile(landing, p.file.key), path, source.columns, p.file.size);
       const twin = loaded.get(pre.sha256);
       const unreadable =
         pre.unreadable ??

@@ -16,9 +16,9 @@
  */
 
 import { isUtf8 } from "node:buffer";
-import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { chunkHash } from "./chunk-hash.ts";
 
 /** A line the pre-pass rejected. */
 export interface PrepassReject {
@@ -93,21 +93,24 @@ function encodingOf(start: Buffer): string | undefined {
 
 /**
  * Streams the landing file's bytes `source` into `staged` (see the module comment) and returns the
- * counts, the rejects, and whether the file was readable at all.
+ * counts, the rejects, and whether the file was readable at all. `expectedBytes` (the listed size)
+ * decides where the file is hashed.
  */
 export async function prepassCsv(
   source: AsyncIterable<Uint8Array>,
   staged: string,
   columns: readonly string[],
+  expectedBytes = 0,
 ): Promise<PrepassResult> {
   const out = createWriteStream(staged);
-  const hash = createHash("sha256");
+  const hash = chunkHash(expectedBytes);
   const rejects: PrepassReject[] = [];
   let line = 0;
   let stagedCount = 0;
   let records = 0;
   let bytes = 0;
   let unreadable: string | undefined;
+  let sha256 = "";
   let carry: Buffer = Buffer.alloc(0);
   /** Copies the complete lines of `buffer` ending at `ends` into one output buffer. */
   const stageLines = (buffer: Buffer, ends: readonly number[]): Buffer => {
@@ -137,12 +140,16 @@ export async function prepassCsv(
       }
       if (unreadable !== undefined || end === from) continue;
       records++;
-      const error = lineProblem(buffer, from, end, {
-        oddAt,
-        quoted: lineQuotes > 0,
-        utf8,
-        columns: columns.length,
-      });
+      // The common line (no quote, CR or NUL, valid UTF-8, short, no trailing comma) needs no check.
+      const plain =
+        oddAt === -1 &&
+        lineQuotes === 0 &&
+        utf8 &&
+        end - from <= DUCKDB_QUOTED_LINE &&
+        buffer[end - 1] !== COMMA;
+      const error = plain
+        ? undefined
+        : lineProblem(buffer, from, end, oddAt, lineQuotes > 0, utf8, columns.length);
       if (error !== undefined) {
         rejects.push(rejectOf(line, buffer.subarray(from, end), error));
         continue;
@@ -206,11 +213,12 @@ export async function prepassCsv(
     else if (carry.length > 0 && unreadable === undefined)
       out.write(stageLines(Buffer.concat([carry, Buffer.from([NEWLINE])]), [carry.length]));
     if (line === 0 && unreadable === undefined) unreadable = "it is empty: no header line";
+    sha256 = await hash.digest();
   } finally {
     out.end();
     await once(out, "close").catch(() => undefined);
+    hash.close();
   }
-  const sha256 = hash.digest("hex");
   if (unreadable !== undefined) return { records: 0, staged: 0, rejects: [], unreadable, bytes, sha256 };
   return { records, staged: stagedCount, rejects, bytes, sha256 };
 }
@@ -220,22 +228,24 @@ function lineProblem(
   buffer: Buffer,
   from: number,
   end: number,
-  at: { oddAt: number; quoted: boolean; utf8: boolean; columns: number },
+  oddAt: number,
+  quoted: boolean,
+  chunkIsUtf8: boolean,
+  columns: number,
 ): string | undefined {
-  if (at.oddAt !== -1) {
-    const what =
-      buffer[at.oddAt] === NUL ? "a NUL byte" : "a carriage return (CR) that does not end the line";
-    return `${what} at byte ${at.oddAt - from + 1} of the line`;
+  if (oddAt !== -1) {
+    const what = buffer[oddAt] === NUL ? "a NUL byte" : "a carriage return (CR) that does not end the line";
+    return `${what} at byte ${oddAt - from + 1} of the line`;
   }
-  if (!at.utf8 && !isUtf8(buffer.subarray(from, end)))
+  if (!chunkIsUtf8 && !isUtf8(buffer.subarray(from, end)))
     return `not UTF-8 text (invalid bytes from byte ${firstInvalidUtf8(buffer.subarray(from, end)) + 1} of the line)`;
   if (end - from > MAX_LINE_BYTES)
     return `the line has ${end - from} bytes, more than the ${MAX_LINE_BYTES} one record may hold`;
   // DuckDB ignores trailing empty fields and quotes back only the start of a long line: count here.
-  if (at.quoted || buffer[end - 1] === COMMA || end - from > DUCKDB_QUOTED_LINE) {
+  if (quoted || buffer[end - 1] === COMMA || end - from > DUCKDB_QUOTED_LINE) {
     const fields = countFields(buffer, from, end);
     if (typeof fields === "string") return fields;
-    if (fields !== at.columns) return `wrong number of columns: expected ${at.columns}, found ${fields}`;
+    if (fields !== columns) return `wrong number of columns: expected ${columns}, found ${fields}`;
   }
   return undefined;
 }
