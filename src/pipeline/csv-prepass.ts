@@ -43,6 +43,8 @@ export interface PrepassResult {
 
 /** The longest line a record may be: DuckDB's default line limit. */
 export const MAX_LINE_BYTES = 2 * 1024 * 1024;
+/** The most of one rejected line kept in the rejects table. */
+export const RAW_KEPT_BYTES = 64 * 1024 * 1024;
 /** DuckDB quotes back at most about this many characters of a line it rejects. */
 const DUCKDB_QUOTED_LINE = 8000;
 
@@ -162,21 +164,32 @@ export async function prepassCsv(
     }
     return output.subarray(0, o);
   };
-  /** The parts of an oversized line being read, rejected whole once its end is found. */
+  /** The parts of an oversized line being read, rejected once its end is found, and its length. */
   let longLine: Buffer[] | undefined;
+  let longBytes = 0;
   const rejectLongLine = () => {
     line++;
     records++;
     let text = Buffer.concat(longLine ?? []);
     if (text.at(-1) === CR) text = text.subarray(0, -1);
+    const length = longBytes > RAW_KEPT_BYTES ? longBytes : text.length;
+    // Up to RAW_KEPT_BYTES a reject is whole; past that, no value could hold it (a line with no
+    // break in a binary tail), and the landing file keeps the rest.
+    const kept = length > RAW_KEPT_BYTES ? `; its first ${RAW_KEPT_BYTES} bytes are kept here` : "";
     rejects.push(
       rejectOf(
         line,
         text,
-        `the line has ${text.length} bytes, more than the ${MAX_LINE_BYTES} one record may hold`,
+        `the line has ${length} bytes, more than the ${MAX_LINE_BYTES} one record may hold${kept}`,
       ),
     );
     longLine = undefined;
+    longBytes = 0;
+  };
+  const keepLong = (part: Buffer) => {
+    const room = RAW_KEPT_BYTES - longBytes;
+    if (room > 0) longLine?.push(Buffer.from(part.subarray(0, Math.min(part.length, room))));
+    longBytes += part.length;
   };
   try {
     for await (const piece of source) {
@@ -192,7 +205,7 @@ export async function prepassCsv(
       }
       if (longLine !== undefined) {
         const nl = chunk.indexOf(NEWLINE);
-        longLine.push(Buffer.from(nl === -1 ? chunk : chunk.subarray(0, nl)));
+        keepLong(nl === -1 ? chunk : chunk.subarray(0, nl));
         if (nl === -1) continue;
         rejectLongLine();
         chunk = chunk.subarray(nl + 1);
@@ -204,7 +217,10 @@ export async function prepassCsv(
       if (ends.length > 0 && !out.write(stageLines(buffer, ends))) await once(out, "drain");
       if (carry.length > MAX_LINE_BYTES + 1) {
         if (line === 0) unreadable = `no line break in its first ${carry.length} bytes: not a CSV file`;
-        else longLine = [carry];
+        else {
+          longLine = [];
+          keepLong(carry);
+        }
         carry = Buffer.alloc(0);
       }
     }

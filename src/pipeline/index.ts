@@ -9,7 +9,13 @@ export {
   ingestSource,
   REJECTS_SCHEMA,
 } from "./bronze-ingest.ts";
-export { headerProblem, MAX_LINE_BYTES, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
+export {
+  headerProblem,
+  MAX_LINE_BYTES,
+  type PrepassResult,
+  prepassCsv,
+  RAW_KEPT_BYTES,
+} from "./csv-prepass.ts";
 export {
   AccountingError,
   LandingError,

@@ -18,6 +18,7 @@ import {
   MAX_LINE_BYTES,
   type ProjectConfig,
   parseProject,
+  RAW_KEPT_BYTES,
   readLandingLog,
 } from "../../src/pipeline/index.ts";
 import type { ObjectStore } from "../../src/storage/index.ts";
@@ -401,6 +402,25 @@ describe("bad landing files", () => {
       );
     });
   }
+
+  it("keeps the first 64 MiB of a line too long for any value (a binary tail with no line break)", async () => {
+    const tail = Buffer.alloc(RAW_KEPT_BYTES + 1000, 0x41);
+    await land("sales/sales_tail.csv", Buffer.concat([utf8(`${HEADER}1,a,1\n`), tail, utf8("\n2,b,2\n")]));
+    const run = await ingestSource(ctx, project, project.sources[0] as never, {
+      runId: "run-tail",
+      startedAt: 4,
+    });
+    const result = run.find((r) => r.file === "sales/sales_tail.csv");
+    assert.deepEqual([result?.records, result?.bronzeRows, result?.rejects], [3, 2, 1]);
+    const { rejects } = bronzeStores(project, project.sources[0] as never);
+    const [reject] = (await rows(rejects)).filter((r) => r._source_file === "sales/sales_tail.csv");
+    assert.equal(
+      reject?.error,
+      `the line has ${tail.length} bytes, more than the ${MAX_LINE_BYTES} one record may hold; its first ${RAW_KEPT_BYTES} bytes are kept here`,
+    );
+    assert.equal(String(reject?.raw_line).length, RAW_KEPT_BYTES);
+    assert.equal(reject?._source_row, 3n);
+  });
 
   it("refuses a second copy of a loaded file's content under another name", async () => {
     await land("sales/sales_copy.csv", utf8(`${HEADER}1,base,1\n2,base,2\n`));
