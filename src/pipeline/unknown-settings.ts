@@ -22,12 +22,9 @@ const HINTS: Readonly<Record<string, string>> = {
   "storage.s3": "credentials never go in lake.json: use the AWS environment, a profile or an IAM role",
 };
 
-/** The first key of `value` (depth first, in document order) that `schema` does not name. */
-export function findUnknownSetting(
-  value: unknown,
-  schema: JsonSchema = LAKE_SCHEMA,
-): UnknownSetting | undefined {
-  return walk(value, schema, [], []);
+/** The first key of lake.json's `value` (depth first, in document order) that the schema does not name. */
+export function findUnknownSetting(value: unknown): UnknownSetting | undefined {
+  return walk(value, LAKE_SCHEMA, [], []);
 }
 
 /**
