@@ -23,10 +23,10 @@ const PLATFORM =
 const lock = JSON.parse(readFileSync("package-lock.json", "utf8")) as { packages: Record<string, LockEntry> };
 const packages = lock.packages;
 let added = 0;
-for (const entry of Object.values(packages)) {
+for (const [path, entry] of Object.entries(packages)) {
   for (const [name, version] of Object.entries(entry.optionalDependencies ?? {})) {
     const key = `node_modules/${name}`;
-    if (packages[key]) continue;
+    if (resolves(path, name)) continue;
     const match = PLATFORM.exec(name);
     if (!match)
       throw new Error(
@@ -44,6 +44,14 @@ for (const entry of Object.values(packages)) {
     added++;
   }
 }
+/** Whether `name`, required from the package at `path`, is in the lock as Node would find it. */
+function resolves(path: string, name: string): boolean {
+  for (let dir = path; ; dir = dir.slice(0, Math.max(0, dir.lastIndexOf("/node_modules/")))) {
+    if (packages[`${dir ? `${dir}/` : ""}node_modules/${name}`]) return true;
+    if (!dir.includes("/node_modules/")) return packages[`node_modules/${name}`] !== undefined;
+  }
+}
+
 const sorted = Object.entries(packages).sort(([a], [b]) =>
   a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0,
 );
