@@ -26,7 +26,12 @@ export interface RunOptions {
 /** Everything a run did. */
 export interface PipelineResult {
   readonly runId: string;
-  readonly bronze: ReadonlyArray<{ readonly source: string; readonly files: readonly FileIngest[] }>;
+  /** Per source: the files it looked at and how long its bronze step took, in seconds. */
+  readonly bronze: ReadonlyArray<{
+    readonly source: string;
+    readonly files: readonly FileIngest[];
+    readonly seconds: number;
+  }>;
   readonly models: readonly ModelResult[];
 }
 
@@ -43,7 +48,7 @@ export async function runPipeline(
 ): Promise<PipelineResult> {
   const result: {
     runId: string;
-    bronze: Array<{ source: string; files: FileIngest[] }>;
+    bronze: Array<{ source: string; files: FileIngest[]; seconds: number }>;
     models: ModelResult[];
   } = { runId: options.runId, bronze: [], models: [] };
   // Long steps say they are still working: every 5 s, the time so far and DuckDB's estimate.
@@ -91,18 +96,11 @@ export async function runPipeline(
     for (const source of project.sources) {
       if (options.select !== undefined && !bronzeSelectors?.some((s) => s === "bronze" || s === source.name))
         continue;
-      result.bronze.push({
-        source: source.name,
-        files: await step(`bronze.${source.name}`, () =>
-          ingestSource(
-            ctx,
-            project,
-            source,
-            { runId: options.runId, startedAt: options.startedAt },
-            progress,
-          ),
-        ),
-      });
+      const started = performance.now();
+      const files = await step(`bronze.${source.name}`, () =>
+        ingestSource(ctx, project, source, { runId: options.runId, startedAt: options.startedAt }, progress),
+      );
+      result.bronze.push({ source: source.name, files, seconds: (performance.now() - started) / 1000 });
     }
     if (options.select === undefined || (modelSelectors?.length ?? 0) > 0) {
       await runModels(

@@ -36,10 +36,7 @@ describe("lake demo", () => {
       sales: { rows: number; errorRows: number };
     };
     const status = await lake("status", "--project", demoDir, "--json");
-    const tables = status.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as { table: string; rows: number });
+    const { tables } = JSON.parse(status.stdout) as { tables: Array<{ table: string; rows: number }> };
     const silver = tables.find((t) => t.table === "sales_enriched");
     assert.equal(
       silver?.rows,

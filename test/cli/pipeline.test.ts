@@ -53,15 +53,14 @@ describe("lake init / ingest / run / status", () => {
   it("run loads bronze with rejects, a second run loads nothing, and status lists the tables", async () => {
     const run = await lake("run", "--project", project);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^bronze\.locations: 1 new files, 1 rows, 1 rejected lines$/m);
-    assert.match(run.stdout, /^bronze\.sales: 0 new files, 0 rows, 0 rejected lines$/m);
+    // step, time, rows in, written, quarantined (none for bronze), rejected, note
+    assert.match(run.stdout, /^bronze\.locations +\d+\.\d s +2 +1 +1 +1 new file$/m);
+    assert.match(run.stdout, /^bronze\.sales +\d+\.\d s +0 +0 +0 +0 new files$/m);
     const again = await lake("run", "--project", project);
-    assert.match(again.stdout, /^bronze\.locations: 0 new files, 0 rows, 0 rejected lines$/m);
+    assert.match(again.stdout, /^bronze\.locations +\d+\.\d s +0 +0 +0 +0 new files$/m);
+    assert.match(again.stdout, /^silver\.dim_location +\d+\.\d s +up to date$/m);
     const status = await lake("status", "--project", project, "--json");
-    const tables = status.stdout
-      .trim()
-      .split("\n")
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const { tables } = JSON.parse(status.stdout) as { tables: Array<Record<string, unknown>> };
     assert.deepEqual(
       tables.map((t) => [t.zone, t.table, t.version, t.rows]),
       [
@@ -95,7 +94,7 @@ describe("lake init / ingest / run / status", () => {
     const status = await lake("status", "--project", project);
     assert.match(
       status.stdout,
-      /^Last run \S+: failed at \S+: --select dim_custmer: no source, model or zone/m,
+      /^Last run \S+: failed at \S+ after \d+\.\d s: --select dim_custmer: no source, model or zone/m,
     );
     const runs = await lake("read", join(project, "lake", "_system", "runs"), "--format", "jsonl");
     const records = runs.stdout

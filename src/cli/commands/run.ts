@@ -2,6 +2,8 @@
 import { runProject } from "../../lake/index.ts";
 import { intFlag } from "../args.ts";
 import type { Command } from "../command.ts";
+import { printJson } from "../output.ts";
+import { runSummary } from "../run-summary.ts";
 
 const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--wait SECONDS] [--project DIR] [--json]
 
@@ -25,7 +27,10 @@ Options:
   --wait SECONDS   when another run holds the project, wait up to this long for it to finish
                    (default 0: exit 1 at once)
   --project DIR    the project folder (default: the current folder or the nearest parent with lake.json)
-  --json           print what the run did as JSON`;
+  --json           print what the run did as one JSON document (no progress lines)
+
+When it ends, a run prints each step (a source's bronze load, a model) with its time, its input rows,
+the rows it wrote, quarantined or rejected, and every expectation with its action and failing rows.`;
 
 export const run: Command = {
   summary: "run the pipeline: landing → bronze → silver → gold, incrementally",
@@ -42,6 +47,7 @@ export const run: Command = {
     const json = args.values.json === true;
     const select = Array.isArray(args.values.select) ? args.values.select : undefined;
     const waitSeconds = intFlag(args, "wait") ?? 0;
+    const started = performance.now();
     const result = await runProject(
       projectDir,
       {
@@ -51,31 +57,8 @@ export const run: Command = {
       },
       json ? () => {} : (line: string) => io.stdout(`${line}\n`),
     );
-    if (json) {
-      io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      return;
-    }
-    io.stdout(`Run ${result.runId}\n`);
-    for (const { source, files } of result.bronze) {
-      const loaded = files.filter((f) => f.ingested && f.rejectedFile === undefined);
-      const refused = files.filter((f) => f.rejectedFile !== undefined);
-      const rows = loaded.reduce((sum, f) => sum + f.bronzeRows, 0);
-      const rejects = loaded.reduce((sum, f) => sum + f.rejects, 0);
-      const whole = refused.length > 0 ? `, ${refused.length} files rejected` : "";
-      io.stdout(
-        `bronze.${source}: ${loaded.length} new files, ${rows} rows, ${rejects} rejected lines${whole}\n`,
-      );
-    }
-    const attention = result.bronze.flatMap(({ files }) =>
-      files.flatMap((f) =>
-        f.rejectedFile !== undefined
-          ? [`  ${f.file} was rejected: ${f.rejectedFile}`]
-          : f.notice !== undefined
-            ? [`  ${f.file} ${f.notice}`]
-            : [],
-      ),
-    );
-    if (attention.length > 0)
-      io.stdout(`Landing files that need attention (lake files lists them all):\n${attention.join("\n")}\n`);
+    const seconds = (performance.now() - started) / 1000;
+    if (json) printJson(io, { ...result, seconds });
+    else io.stdout(`\n${runSummary(result, seconds)}`);
   },
 };
