@@ -1,9 +1,11 @@
-/** `lake demo [--rows N] [--dir DIR]` */
+/** `lake demo [--rows N] [--dir DIR] [--json]` */
 import { type DemoSummary, runDemo, textTable } from "../../lake/index.ts";
-import { intFlag } from "../args.ts";
+import { intFlag, JSON_OPTION } from "../args.ts";
 import type { Command } from "../command.ts";
+import { lakeCommand, shellWord } from "../invocation.ts";
+import { printJson } from "../output.ts";
 
-const usage = `Usage: lake demo [--rows N] [--dir DIR]
+const usage = `Usage: lake demo [--rows N] [--dir DIR] [--json]
 
 Runs the whole product on the synthetic retail dataset in DIR (default ./demo-lake): generates
 N sales rows (default 1,000,000; 10,000,000 is the reference workload) with customers, products and
@@ -13,21 +15,26 @@ DIR is replaced when it holds an earlier demo; anything else there is refused, n
 
 Options:
   --rows N    sales rows to generate (default 1000000)
-  --dir DIR   the demo project folder (default ./demo-lake)`;
+  --dir DIR   the demo project folder (default ./demo-lake)
+  --json      print what the demo did as one JSON document instead of progress and a report`;
 
 export const demo: Command = {
   summary: "generate retail data and run the whole pipeline on it",
   usage,
-  options: { rows: { type: "string" }, dir: { type: "string" } },
+  options: { rows: { type: "string" }, dir: { type: "string" }, ...JSON_OPTION },
   async run(args, io) {
     const rows = intFlag(args, "rows") ?? 1_000_000;
     const dir = typeof args.values.dir === "string" ? args.values.dir : "demo-lake";
-    const summary = await runDemo(dir, rows, (line) => io.stdout(`${line}\n`));
-    io.stdout(`\n${report(summary)}`);
+    const json = args.values.json === true;
+    const summary = await runDemo(dir, rows, json ? () => {} : (line) => io.stdout(`${line}\n`));
+    if (json) printJson(io, summary);
+    else io.stdout(`\n${report(summary, lakeCommand())}`);
   },
 };
 
-function report(s: DemoSummary): string {
+/** What the demo did, and commands to explore it that work from any folder (`lake` is how to run lake). */
+function report(s: DemoSummary, lake: string): string {
+  const project = shellWord(s.projectDir);
   const caught = s.fullRun.models.flatMap((m) =>
     m.expectations.filter((e) => e.failed > 0).map((e) => [m.table, e.name, e.action, e.failed]),
   );
@@ -46,10 +53,11 @@ function report(s: DemoSummary): string {
     textTable(["region", "revenue", "orders"], regions),
     "",
     "Explore it:",
-    `  npm run lake -- status --project ${s.projectDir}`,
-    `  npm run lake -- query "SELECT * FROM gold.monthly_sales_summary ORDER BY revenue DESC LIMIT 5" --project ${s.projectDir}`,
-    `  npm run lake -- query "SELECT * FROM silver.sales_enriched_quarantine LIMIT 5" --project ${s.projectDir}`,
-    `  npm run lake -- history ${s.projectDir}/lake/silver/sales_enriched`,
+    `  ${lake} status --project ${project}`,
+    `  ${lake} query "SELECT * FROM gold.monthly_sales_summary ORDER BY revenue DESC LIMIT 5" --project ${project}`,
+    `  ${lake} query "SELECT * FROM silver.sales_enriched_quarantine LIMIT 5" --project ${project}`,
+    `  ${lake} history silver.sales_enriched --project ${project}`,
+    `  ${lake} query "SELECT run_id, status, ended_at - started_at AS took FROM _system.runs" --project ${project}`,
     "",
   ].join("\n");
 }

@@ -1,8 +1,9 @@
 /** `lake generate [--rows N] [--out DIR] [--seed S] [--files K] [--customers N] [--products N] [--locations N] [--workers N]` */
 import { datagen } from "../../lake/index.ts";
-import { intFlag } from "../args.ts";
+import { intFlag, JSON_OPTION } from "../args.ts";
 import { CliError } from "../cli-error.ts";
 import type { Command } from "../command.ts";
+import { printJson } from "../output.ts";
 
 const usage = `Usage: lake generate [--rows N] [--out DIR] [--seed S] [--files K]
                      [--customers N] [--products N] [--locations N] [--workers N]
@@ -21,7 +22,8 @@ Options:
   --customers N   customers (default ${datagen.DATASET_DEFAULTS.customers})
   --products N    products (default ${datagen.DATASET_DEFAULTS.products})
   --locations N   stores (default ${datagen.DATASET_DEFAULTS.locations})
-  --workers N     worker threads (default: one per CPU; 0 = none); never changes the output`;
+  --workers N     worker threads (default: one per CPU; 0 = none); never changes the output
+  --json          print the manifest as one JSON document instead of progress and a summary`;
 
 /** Sales progress is printed at every tenth of the rows. */
 const PROGRESS_STEPS = 10;
@@ -41,11 +43,13 @@ export const generate: Command = {
     products: { type: "string" },
     locations: { type: "string" },
     workers: { type: "string" },
+    ...JSON_OPTION,
   },
   async run(args, io) {
     const out = typeof args.values.out === "string" ? args.values.out : "retail-data";
     if (args.positionals.length > 0)
       throw new CliError(`Unexpected argument "${args.positionals[0]}".\n\n${usage}`);
+    const json = args.values.json === true;
     const started = performance.now();
     let nextStep = 1;
     let manifest: datagen.DatasetManifest;
@@ -62,6 +66,7 @@ export const generate: Command = {
           workers: intFlag(args, "workers"),
         },
         ({ table, rowsWritten, rowsTotal }) => {
+          if (json) return;
           if (table !== "sales_transactions") {
             io.stdout(`${table}: ${count(rowsWritten)} rows\n`);
             return;
@@ -79,7 +84,8 @@ export const generate: Command = {
       if (error instanceof datagen.OutputDirError) throw new CliError(error.message);
       throw error;
     }
-    io.stdout(summary(manifest, out, performance.now() - started));
+    if (json) printJson(io, manifest);
+    else io.stdout(summary(manifest, out, performance.now() - started));
   },
 };
 
