@@ -123,7 +123,7 @@ export class TextTableStream {
     const cells = row.map(cellText);
     if (this.pending === undefined) return this.line(cells);
     this.pending.push(cells);
-    return this.pending.length > this.sample ? this.flush() : "";
+    return this.pending.length >= this.sample ? this.flush() : "";
   }
 
   /** The lines not yet returned (all of them, header first, when fewer rows than the sample came). */

@@ -1,7 +1,8 @@
 /** `lake ingest FILE... [--project DIR] [--json]` */
+import { stat } from "node:fs/promises";
 import { ingestFiles } from "../../lake/index.ts";
 import { JSON_OPTION, PROJECT_OPTION, projectFlag } from "../args.ts";
-import { CliError } from "../cli-error.ts";
+import { CliError, systemErrorMessage } from "../cli-error.ts";
 import type { Command } from "../command.ts";
 import { printJson } from "../output.ts";
 
@@ -21,6 +22,7 @@ export const ingest: Command = {
   options: { ...PROJECT_OPTION, ...JSON_OPTION },
   async run(args, io) {
     if (args.positionals.length === 0) throw new CliError(`Missing FILE.\n\n${usage}`);
+    for (const file of args.positionals) await mustBeFile(file);
     const files = await ingestFiles(projectFlag(args), args.positionals);
     if (args.values.json) {
       printJson(io, { files });
@@ -31,3 +33,13 @@ export const ingest: Command = {
     }
   },
 };
+
+/** Every FILE is checked before any lands, so a typo in the last one lands nothing. */
+async function mustBeFile(file: string): Promise<void> {
+  const kind = await stat(file).catch((error: unknown) => {
+    const system = systemErrorMessage(error);
+    if (system === undefined) throw error;
+    throw new CliError(system.message, system.exitCode);
+  });
+  if (!kind.isFile()) throw new CliError(`${file}: is not a file`);
+}
