@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { lakeCommand } from "../../src/cli/invocation.ts";
 import { lake, makeTempDir, removeDir } from "../helpers/cli.ts";
+
+const REPOSITORY = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, "");
 
 // `lake demo`: generate, land, run the whole pipeline, land one more file, run incrementally.
 describe("lake demo", () => {
@@ -42,6 +48,30 @@ describe("lake demo", () => {
       silver?.rows,
       manifest.sales.rows - manifest.sales.errorRows,
       "every sale that is not planted dirt reaches silver",
+    );
+    // The hints run from any folder: here, from the temp folder, outside the repository.
+    const hints = out
+      .slice(out.indexOf("Explore it:\n") + "Explore it:\n".length)
+      .trim()
+      .split("\n")
+      .map((line) => line.trim());
+    assert.equal(hints.length, 5);
+    for (const hint of hints) assert.ok(hint.startsWith(`npm --prefix ${REPOSITORY} run lake -- `), hint);
+    const [statusHint = ""] = hints;
+    assert.ok(statusHint.endsWith(`status --project ${demoDir}`), statusHint);
+    const { stdout } = await promisify(execFile)("sh", ["-c", statusHint], { cwd: dir });
+    assert.match(stdout, /^gold\.monthly_sales_summary +1 /m);
+  });
+
+  it("hints name lake as the user ran it: npx lake under npx, plain lake when installed, the npm script from a checkout", () => {
+    assert.equal(
+      lakeCommand({ npm_command: "exec" }, "/p/node_modules/medallion-lake/dist/cli/main.js"),
+      "npx lake",
+    );
+    assert.equal(lakeCommand({}, "/usr/local/lib/node_modules/medallion-lake/dist/cli/main.js"), "lake");
+    assert.equal(
+      lakeCommand({}, join(REPOSITORY, "src/cli/main.ts")),
+      `npm --prefix ${REPOSITORY} run lake --`,
     );
   });
 

@@ -111,21 +111,33 @@ describe("lake in a project: zone.table names, the run log, the run summary, --j
     }
   });
 
+  it("a misspelt model in lake run --select exits 2 with the nearest model, and runs nothing", async () => {
+    const result = await inProject("run", "--select", "sales_enrichd");
+    assert.deepEqual(result, {
+      code: 2,
+      stdout: "",
+      stderr:
+        "lake: --select sales_enrichd: no source, model or zone is called sales_enrichd; did you mean sales_enriched?\n",
+    });
+  });
+
   it("the run log is the table _system.runs, for query and the table commands", async () => {
     const runs = await inProject(
       "query",
-      "SELECT status, count(*) AS runs, bool_and(ended_at >= started_at) AS ordered FROM _system.runs GROUP BY ALL",
+      "SELECT status, count(*) AS runs, bool_and(ended_at >= started_at) AS ordered FROM _system.runs GROUP BY ALL ORDER BY status",
       "--json",
     );
     assert.deepEqual(runs, {
       code: 0,
-      stdout: '{"ordered":true,"runs":"2","status":"succeeded"}\n',
+      // The two runs above, and the one --select refused (the run log records failed runs too).
+      stdout:
+        '{"ordered":true,"runs":"1","status":"failed"}\n{"ordered":true,"runs":"2","status":"succeeded"}\n',
       stderr: "",
     });
     const described = JSON.parse((await inProject("describe", "_system.runs", "--json")).stdout) as {
       numRows: number;
     };
-    assert.equal(described.numRows, 2);
+    assert.equal(described.numRows, 3);
     const unknown = await inProject("query", "SELECT * FROM _system.run");
     assert.equal(unknown.code, 2);
     assert.match(
