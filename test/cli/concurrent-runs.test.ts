@@ -131,7 +131,7 @@ function concurrentRunSuite(
       );
       const winners = results.filter((r) => r.code === 0);
       assert.equal(winners.length, 1, results.map((r) => `${r.code}: ${r.stderr}`).join("\n"));
-      const winnerId = /^Run (\S+)$/m.exec(winners[0]?.stdout ?? "")?.[1] ?? "";
+      const winnerId = /^Run (\S+) succeeded in /m.exec(winners[0]?.stdout ?? "")?.[1] ?? "";
       const refusal = new RegExp(
         `^lake: another run \\(${escapeRegExp(winnerId)}, ${escapeRegExp(hostname())}, started at ${ISO}\\) ` +
           "holds the project: wait for it to finish \\(lake run --wait SECONDS\\), or, if that run " +
@@ -205,7 +205,7 @@ function concurrentRunSuite(
     assert.deepEqual(keys, ["00000000000000000004.json"]);
     const record = JSON.parse(new TextDecoder().decode(await store.get("00000000000000000004.json")));
     assert.equal(record.released, true);
-    assert.equal(record.runId, /^Run (\S+)$/m.exec(run.stdout)?.[1]);
+    assert.equal(record.runId, /^Run (\S+) succeeded in /m.exec(run.stdout)?.[1]);
   });
 
   it(`refuses a run while a live lease is held on ${where}, after --wait if given; status names the holder`, async () => {

@@ -19,7 +19,7 @@ describe("lake (dispatcher)", () => {
         "  init       create a project from the retail template (sources, models, expectations)",
         "  ingest     put files into the landing zone (write-once)",
         "  run        run the pipeline: landing → bronze → silver → gold, incrementally",
-        "  status     tables, versions, row counts and freshness of a project",
+        "  status     tables, versions, row counts and freshness of a project, and its last run",
         "  storage    create the zones' S3 buckets and keep their settings (versioning, lifecycle, ...)",
         "  query      SQL over the project's tables, with time travel (table@v3, table@2024-05-01T12:00:00Z)",
         "  generate   write the synthetic retail dataset (CSV with planted dirt) and its manifest",
