@@ -6,6 +6,7 @@
 import type { Snapshot } from "../delta/index.ts";
 import type { DeltaContext } from "../engine/index.ts";
 import {
+  landingLogStore,
   loadProject,
   nearest,
   type ProjectConfig,
@@ -35,9 +36,10 @@ export interface OpenTable {
  */
 const PROJECT_TABLE = /^(bronze|silver|gold|_system)\.([A-Za-z_][A-Za-z0-9_]*)$/;
 
-/** The project's own tables, under `_system.`: the run log. */
+/** The project's own tables, under `_system.`: the run log and the landing log. */
 const SYSTEM_TABLES: Readonly<Record<string, (project: ProjectConfig) => ObjectStore>> = {
   runs: runLogStore,
+  landing_files: landingLogStore,
 };
 
 /** True when `target` names a project table (`zone.table`) rather than a location. */

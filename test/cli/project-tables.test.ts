@@ -138,6 +138,12 @@ describe("lake in a project: zone.table names, the run log, the run summary, --j
       numRows: number;
     };
     assert.equal(described.numRows, 3);
+    const landed = await inProject(
+      "query",
+      "SELECT count(DISTINCT file) AS files FROM _system.landing_files",
+      "--json",
+    );
+    assert.equal(landed.stdout, '{"files":"4"}\n', landed.stderr);
     const unknown = await inProject("query", "SELECT * FROM _system.run");
     assert.equal(unknown.code, 2);
     assert.match(
@@ -179,6 +185,7 @@ describe("lake in a project: zone.table names, the run log, the run summary, --j
       ["ingest", drop2, "--project", other, "--json"],
       ["run", "--project", other, "--json"],
       ["status", "--project", other, "--json"],
+      ["files", "--project", other, "--json"],
       [
         "generate",
         "--rows",
@@ -212,7 +219,7 @@ describe("lake in a project: zone.table names, the run log, the run summary, --j
       string,
       unknown
     >;
-    assert.deepEqual(Object.keys(status), ["project", "lastRun", "running", "tables"]);
+    assert.deepEqual(Object.keys(status), ["project", "lastRun", "running", "landingFiles", "tables"]);
     assert.deepEqual(Object.keys(status.lastRun as object), [
       "runId",
       "status",

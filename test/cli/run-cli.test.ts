@@ -18,6 +18,7 @@ describe("lake (dispatcher)", () => {
         "Commands:",
         "  init       create a project from the retail template (sources, models, expectations)",
         "  ingest     put files into the landing zone (write-once)",
+        "  files      landing files and their state; retry or set aside a rejected or changed file",
         "  run        run the pipeline: landing → bronze → silver → gold, incrementally",
         "  status     tables, versions, row counts and freshness of a project, and its last run",
         "  storage    create the zones' S3 buckets and keep their settings (versioning, lifecycle, ...)",

@@ -6,12 +6,14 @@ import {
   setAsideFile,
   textTable,
 } from "../../lake/index.ts";
+import { JSON_OPTION, PROJECT_OPTION, projectFlag } from "../args.ts";
 import { CliError } from "../cli-error.ts";
 import type { Command } from "../command.ts";
+import { printJson } from "../output.ts";
 
 const usage = `Usage: lake files [list] [--project DIR] [--json]
-       lake files retry FILE [--project DIR]
-       lake files set-aside FILE [--project DIR]
+       lake files retry FILE [--project DIR] [--json]
+       lake files set-aside FILE [--project DIR] [--json]
 
 Lists the landing files of every source and what became of each:
   waiting    landed, not loaded yet (the next lake run loads it)
@@ -29,14 +31,16 @@ zone by a fixed one is tried again by the next run without a retry.
 
 Options:
   --project DIR   the project folder (default: the current folder or the nearest parent with lake.json)
-  --json          list: one JSON document with every file`;
+  --json          one JSON document: {"files": [...]} for list, {"file", "retry"} or {"file", "movedTo"}
+                  for retry and set-aside`;
 
 export const files: Command = {
   summary: "landing files and their state; retry or set aside a rejected or changed file",
   usage,
-  options: { project: { type: "string" }, json: { type: "boolean" } },
+  options: { ...PROJECT_OPTION, ...JSON_OPTION },
   async run(args, io) {
-    const project = typeof args.values.project === "string" ? args.values.project : ".";
+    const project = projectFlag(args);
+    const json = args.values.json === true;
     const [action = "list", file, ...extra] = args.positionals;
     if (extra.length > 0)
       throw new CliError(`lake files ${action} takes one file, got ${args.positionals.length - 1}`);
@@ -44,8 +48,8 @@ export const files: Command = {
       if (file !== undefined)
         throw new CliError(`lake files list takes no file; did you mean "lake files retry ${file}"?`);
       const statuses = await listLandingFiles(project);
-      if (args.values.json) {
-        io.stdout(`${JSON.stringify({ files: statuses.map(toJson) })}\n`);
+      if (json) {
+        printJson(io, { files: statuses.map(toJson) });
         return;
       }
       if (statuses.length === 0) {
@@ -73,10 +77,12 @@ export const files: Command = {
       throw new CliError(`lake files ${action} needs a FILE (<source>/<file name>; lake files lists them)`);
     if (action === "retry") {
       await retryFile(project, file);
-      io.stdout(`${file} will be loaded again by the next lake run.\n`);
+      if (json) printJson(io, { file, retry: true });
+      else io.stdout(`${file} will be loaded again by the next lake run.\n`);
     } else {
       const { movedTo } = await setAsideFile(project, file);
-      io.stdout(`${file} is set aside: moved to ${movedTo} in the landing zone.\n`);
+      if (json) printJson(io, { file, movedTo });
+      else io.stdout(`${file} is set aside: moved to ${movedTo} in the landing zone.\n`);
     }
   },
 };
