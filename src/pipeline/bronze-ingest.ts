@@ -199,8 +199,7 @@ export async function ingestSource(
     /** Checksum → the loaded file with that content. */
     const loaded = new Map<string, string>();
     for (const e of log.latest.values())
-      if ((e.event === "ingested" || e.event === "changed") && e.sha256 !== null)
-        loaded.set(e.sha256, e.file);
+      if (e.event === "ingested" && e.sha256 !== null) loaded.set(e.sha256, e.file);
     for (const [i, p] of todo.entries()) {
       progress(`${source.name}: reading ${p.file.key}`);
       const path = join(staging, `${i}.csv`);
