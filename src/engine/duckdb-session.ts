@@ -2,18 +2,10 @@
  * One embedded DuckDB instance, configured explicitly (threads, memory limit, spill folder, no
  * extension downloads), with one connection used serially. DuckDB runs its own threads inside a query.
  */
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import "./exact-strings.ts";
-
-// @duckdb/node-api decodes every VARCHAR with a default TextDecoder, which drops a leading U+FEFF
-// from each value; values must come back exactly as stored. (Its shared decoder is the only hook.)
-createRequire(import.meta.url)("@duckdb/node-api/lib/vectors/dataAccessors.js").textDecoder = new TextDecoder(
-  "utf-8",
-  { ignoreBOM: true },
-);
 
 /** Settings of a DuckDB session. */
 export interface DuckDbOptions {
