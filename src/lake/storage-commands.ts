@@ -1,22 +1,21 @@
 /**
  * `lake storage apply` and `lake storage status`: the project's S3 locations grouped by bucket, the
  * lifecycle rules each bucket gets from lake.json, and each bucket's settings read, planned or set
- * (`storage/s3-buckets.ts`). Local folders are listed with why bucket settings do not apply to them.
+ * (`buckets/`). Local folders are listed with why bucket settings do not apply to them.
  */
-import { loadProject, type ProjectConfig, ZONES, type Zone } from "../pipeline/index.ts";
 import {
   applyBucket,
   type BucketPlan,
   type BucketSettingName,
-  createS3Client,
   type LifecycleRuleSpec,
   OWNED_RULE_ID_PREFIX,
-  parseS3Url,
   planBucket,
   readBucketState,
   SETTING_LABELS,
   type UnsupportedSetting,
-} from "../storage/index.ts";
+} from "../buckets/index.ts";
+import { loadProject, type ProjectConfig, ZONES, type Zone } from "../pipeline/index.ts";
+import { createS3Client, parseS3Url } from "../storage/index.ts";
 
 /** Why a local folder gets none of the bucket settings. */
 export const LOCAL_FOLDER_NOTE =

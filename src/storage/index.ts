@@ -8,19 +8,5 @@ export { LocalStore } from "./local-store.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
 export { prefixedStore } from "./prefixed-store.ts";
-export {
-  type BucketPlan,
-  type BucketSettingName,
-  type BucketSettings,
-  pendingChanges,
-  planBucket,
-  SETTING_LABELS,
-  type SettingPlan,
-  TLS_ONLY_STATEMENT_ID,
-  tlsOnlyStatement,
-} from "./s3-bucket-plan.ts";
-export { type BucketState, newBucketState, readBucketState } from "./s3-bucket-state.ts";
-export { applyBucket, type BucketApplyResult, type UnsupportedSetting } from "./s3-buckets.ts";
 export { createS3Client, type S3ConnectionOptions } from "./s3-client.ts";
-export { type LifecycleRuleSpec, OWNED_RULE_ID_PREFIX } from "./s3-lifecycle-rules.ts";
 export { parseS3Url, S3RequestError, S3Store, type S3StoreOptions } from "./s3-store.ts";

@@ -81,7 +81,7 @@ describe("lake storage on a local project", () => {
 describeWithS3("lake storage on a project in S3 buckets (real S3 server)", (bucket) => {
   // landing and bronze share the suite's bucket; gold (and the run log beside it) get a bucket that
   // does not exist yet; silver stays local. Nothing is written to the buckets: see
-  // test/storage/s3-buckets.test.ts for what this server does once apply has run.
+  // test/buckets/apply-bucket.test.ts for what this server does once apply has run.
   const goldBucket = scratchBucketName();
   let dir = "";
   before(async () => {
@@ -133,7 +133,7 @@ describeWithS3("lake storage on a project in S3 buckets (real S3 server)", (buck
     `Note: storage.s3.endpoint ${bucket.connection.endpoint} is plain HTTP: a server that enforces the TLS-only policy refuses the lake's own requests once it is set; use https://`,
     "",
   ];
-  // Ceph Pacific has no default encryption (see test/storage/s3-buckets.test.ts); AWS has.
+  // Ceph Pacific has no default encryption (see test/buckets/apply-bucket.test.ts); AWS has.
   const readUnsupported = "GetBucketEncryption: answered HTTP 200 without an encryption rule";
   const putUnsupported = "PutBucketEncryption: InvalidArgument (HTTP 400)";
 

@@ -4,9 +4,10 @@
  * the legacy top-level `Prefix` and lists transitions by descending days), and how one reads in words.
  */
 import type { LifecycleRule } from "@aws-sdk/client-s3";
+import { LAKE_BUCKET_SETTINGS } from "./bucket-settings.ts";
 
 /** Every rule `lake storage` owns has an ID starting with this; rules without it are left alone. */
-export const OWNED_RULE_ID_PREFIX = "medallion-lake-";
+export const OWNED_RULE_ID_PREFIX = LAKE_BUCKET_SETTINGS.ownedRuleIdPrefix;
 
 /** The storage classes a zone's objects move to. */
 export type TierStorageClass = "STANDARD_IA" | "GLACIER";

@@ -9,10 +9,10 @@ import {
   planBucket,
   TLS_ONLY_STATEMENT_ID,
   tlsOnlyStatement,
-} from "../../src/storage/index.ts";
+} from "../../src/buckets/index.ts";
 
 // The plan alone, on bucket states written by hand: how a state read back from a server compares with
-// the settings. The same plans against the real server are in s3-buckets.test.ts.
+// the settings. The same plans against the real server are in apply-bucket.test.ts.
 
 const LANDING_TIERS: LifecycleRuleSpec = {
   id: "medallion-lake-landing-tiers",

@@ -15,8 +15,8 @@ import {
   type S3Client,
   S3ServiceException,
 } from "@aws-sdk/client-s3";
-import { StorageError } from "./errors.ts";
-import { S3RequestError } from "./s3-store.ts";
+import { S3RequestError, StorageError } from "../storage/index.ts";
+import type { PolicyStatement } from "./bucket-settings.ts";
 
 /** A setting as read back, or why this server cannot say. */
 export type SettingReadback<T> =
@@ -40,9 +40,6 @@ export interface DefaultEncryption {
   readonly algorithm: string;
   readonly kmsKeyId?: string;
 }
-
-/** One statement of a bucket policy, kept as the server returned it. */
-export type PolicyStatement = Readonly<Record<string, unknown>> & { readonly Sid?: string };
 
 /** A bucket policy document (undefined in `BucketState`: the bucket has none). */
 export interface PolicyDocument {

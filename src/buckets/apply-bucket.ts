@@ -21,8 +21,8 @@ import {
   type BucketSettings,
   planBucket,
   SETTING_LABELS,
-} from "./s3-bucket-plan.ts";
-import { bucketRequestError, readBucketState, unsupportedReason } from "./s3-bucket-state.ts";
+} from "./bucket-plan.ts";
+import { bucketRequestError, readBucketState, unsupportedReason } from "./bucket-state.ts";
 
 /** A setting the server refused as not supported, with the request and its answer. */
 export interface UnsupportedSetting {

@@ -21,7 +21,7 @@ import {
   planBucket,
   readBucketState,
   TLS_ONLY_STATEMENT_ID,
-} from "../../src/storage/index.ts";
+} from "../../src/buckets/index.ts";
 import { describeWithS3, removeBucket, scratchBucketName } from "../helpers/s3.ts";
 
 // `applyBucket` against the real S3 test server (Ceph radosgw 16.2, see ../shared/s3/README.md), every

@@ -1,11 +1,8 @@
 /**
- * The settings `lake storage apply` keeps on a bucket, and what would change to get there from a
- * bucket's state. Pure: no I/O, so `--dry-run`, `status` and `apply` share one answer.
- *
- * Kept on every bucket: versioning Enabled; all four Block Public Access flags; a policy statement
- * that denies every request not made over TLS; default encryption (SSE-S3 unless some default is
- * already set, so a KMS key someone chose stays); the lifecycle rules it is given. Lifecycle rules and
- * policy statements it does not own (by rule ID and statement Sid) are kept as they are.
+ * What would change to get a bucket from its state to the lake's settings (`bucket-settings.ts`)
+ * and the lifecycle rules it is given. Pure: no I/O, so `--dry-run`, `status` and `apply` share one
+ * answer. Lifecycle rules and policy statements the lake does not own (by rule ID and statement Sid)
+ * are kept as they are.
  */
 import type {
   DeleteBucketLifecycleCommandInput,
@@ -16,14 +13,14 @@ import type {
   PutBucketVersioningCommandInput,
   PutPublicAccessBlockCommandInput,
 } from "@aws-sdk/client-s3";
+import { LAKE_BUCKET_SETTINGS, type PolicyStatement, tlsOnlyStatement } from "./bucket-settings.ts";
 import type {
   BucketState,
   DefaultEncryption,
   PolicyDocument,
-  PolicyStatement,
   PublicAccessBlockFlags,
   SettingReadback,
-} from "./s3-bucket-state.ts";
+} from "./bucket-state.ts";
 import {
   describeRule,
   isOwnedRule,
@@ -31,10 +28,10 @@ import {
   OWNED_RULE_ID_PREFIX,
   sameRule,
   toLifecycleRule,
-} from "./s3-lifecycle-rules.ts";
+} from "./lifecycle-rules.ts";
 
 /** The Sid of the policy statement `lake storage` owns. */
-export const TLS_ONLY_STATEMENT_ID = "MedallionLakeDenyInsecureTransport";
+export const TLS_ONLY_STATEMENT_ID = LAKE_BUCKET_SETTINGS.tlsOnlyStatementId;
 
 /** What a bucket should have besides the fixed settings: the lifecycle rules of its prefixes. */
 export interface BucketSettings {
@@ -126,27 +123,16 @@ export function pendingChanges(plan: BucketPlan): string[] {
   return plan.settings.flatMap((setting) => setting.changes);
 }
 
-/** Denies every request on the bucket and its objects that does not come over TLS. */
-export function tlsOnlyStatement(bucket: string, arnPartition = "aws"): PolicyStatement {
-  return {
-    Sid: TLS_ONLY_STATEMENT_ID,
-    Effect: "Deny",
-    Principal: "*",
-    Action: "s3:*",
-    Resource: [`arn:${arnPartition}:s3:::${bucket}`, `arn:${arnPartition}:s3:::${bucket}/*`],
-    Condition: { Bool: { "aws:SecureTransport": "false" } },
-  };
-}
-
 function planVersioning(bucket: string, read: BucketState["versioning"]): SettingPlan {
+  const wanted = LAKE_BUCKET_SETTINGS.versioning;
   const request: BucketRequest = {
     operation: "PutBucketVersioning",
-    input: { Bucket: bucket, VersioningConfiguration: { Status: "Enabled" } },
+    input: { Bucket: bucket, VersioningConfiguration: { Status: wanted } },
   };
-  const base = { setting: "versioning", wanted: "Enabled" } as const;
+  const base = { setting: "versioning", wanted } as const;
   if (!read.supported) return unreadable(base, read, request);
-  if (read.value === "Enabled") return { ...base, current: [read.value], changes: [] };
-  return { ...base, current: [read.value], changes: [`versioning: ${read.value} → Enabled`], request };
+  if (read.value === wanted) return { ...base, current: [read.value], changes: [] };
+  return { ...base, current: [read.value], changes: [`versioning: ${read.value} → ${wanted}`], request };
 }
 
 function planEncryption(bucket: string, read: SettingReadback<DefaultEncryption | undefined>): SettingPlan {
@@ -155,7 +141,9 @@ function planEncryption(bucket: string, read: SettingReadback<DefaultEncryption 
     input: {
       Bucket: bucket,
       ServerSideEncryptionConfiguration: {
-        Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: "AES256" } }],
+        Rules: [
+          { ApplyServerSideEncryptionByDefault: { SSEAlgorithm: LAKE_BUCKET_SETTINGS.defaultEncryption } },
+        ],
       },
     },
   };
@@ -169,12 +157,7 @@ function planEncryption(bucket: string, read: SettingReadback<DefaultEncryption 
 }
 
 function planPublicAccessBlock(bucket: string, read: SettingReadback<PublicAccessBlockFlags>): SettingPlan {
-  const all: PublicAccessBlockFlags = {
-    BlockPublicAcls: true,
-    IgnorePublicAcls: true,
-    BlockPublicPolicy: true,
-    RestrictPublicBuckets: true,
-  };
+  const all: PublicAccessBlockFlags = LAKE_BUCKET_SETTINGS.publicAccessBlock;
   const request: BucketRequest = {
     operation: "PutPublicAccessBlock",
     input: { Bucket: bucket, PublicAccessBlockConfiguration: all },
