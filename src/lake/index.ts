@@ -30,6 +30,18 @@ export {
   RunLeaseLostError,
 } from "../pipeline/index.ts";
 export { StorageError } from "../storage/index.ts";
+export {
+  type ChartFormat,
+  type ChartOptions,
+  type ChartResult,
+  type ChartSpec,
+  type ChartSummary,
+  chartSpec,
+  listCharts,
+  renderChart,
+  type SqlChartOptions,
+  sqlChartSpec,
+} from "./charts.ts";
 export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
 export { type DemoSummary, runDemo } from "./demo.ts";
 export { describeTable, type TableDescription } from "./describe-table.ts";

@@ -35,6 +35,14 @@ export interface JsonSchema {
 
 export type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
 
+import {
+  CHART_FIELD_TYPES,
+  CHART_FILTER_MATCHES,
+  CHART_MARK_NAMES,
+  CHART_SORT_ORDERS,
+  FILTERS_PLACEHOLDER,
+} from "./chart-config.ts";
+
 /** The project's config file. */
 export const CONFIG_FILE = "lake.json";
 
@@ -175,11 +183,80 @@ const model: JsonSchema = {
   ],
 };
 
+const chartChannel = (role: string): JsonSchema => ({
+  type: "object",
+  description: `${role}: a column of the chart's query and how it reads.`,
+  additionalProperties: false,
+  required: ["field"],
+  properties: {
+    field: text("The result column."),
+    type: {
+      enum: CHART_FIELD_TYPES,
+      description: "quantitative, temporal, ordinal or nominal (default: from the values).",
+    },
+    title: text("The axis or legend title (default: the column name)."),
+    format: text(
+      "currency, integer, number, percent (a ratio), month, date, or a d3-format string like ,.2f.",
+    ),
+    sort: {
+      enum: CHART_SORT_ORDERS,
+      description:
+        "The order of categories: by value (ascending, descending) or by a channel (-x: largest x first).",
+    },
+  },
+});
+
+const chart: JsonSchema = {
+  type: "object",
+  description: "A chart of the project: SQL over zone.table names, and how its result is drawn.",
+  additionalProperties: false,
+  required: ["title", "mark", "x", "y"],
+  properties: {
+    title: text("The chart's title."),
+    description: { type: "string", description: "What the chart shows, under its title." },
+    query: text("The SQL, inline (instead of charts/<name>.sql)."),
+    sqlFile: text("The SQL file, relative to the project folder (default charts/<name>.sql)."),
+    mark: {
+      enum: CHART_MARK_NAMES,
+      description: "line, bar, point, area, or rect (a heatmap: colour is the value).",
+    },
+    x: chartChannel("The horizontal axis"),
+    y: chartChannel("The vertical axis"),
+    color: chartChannel("The colour (a legend)"),
+    stack: {
+      type: "boolean",
+      default: true,
+      description: "Bars and areas with a colour: stacked, or side by side when false.",
+    },
+    filters: {
+      type: "object",
+      description: `Filters the chart offers, by name; the query holds ${FILTERS_PLACEHOLDER} where their condition goes.`,
+      propertyNames: { title: "filter", pattern: NAME_PATTERN },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["column"],
+        properties: {
+          column: text(
+            "The SQL expression the filter restricts (a column, or e.g. make_date(year, month, 1)).",
+          ),
+          match: {
+            enum: CHART_FILTER_MATCHES,
+            default: "equals",
+            description: "equals: the column equals the value; from / to: a date range's first or last day.",
+          },
+        },
+      },
+    },
+  },
+  allOf: [{ not: { required: ["query", "sqlFile"] } }],
+};
+
 /** lake.json. */
 export const LAKE_SCHEMA: JsonSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "lake.json",
-  description: "A Medallion Lake project: zones, engine settings, CSV sources and models.",
+  description: "A Medallion Lake project: zones, engine settings, CSV sources, models and charts.",
   type: "object",
   additionalProperties: false,
   properties: {
@@ -245,6 +322,12 @@ export const LAKE_SCHEMA: JsonSchema = {
       description: "Every table below bronze, by name.",
       propertyNames: { title: "model", pattern: "^(?!.*_(keys|quarantine|rejects)$)[a-z][a-z0-9_]*$" },
       additionalProperties: model,
+    },
+    charts: {
+      type: "object",
+      description: "Charts of the project's tables, by name (lake chart NAME, the report, the dashboard).",
+      propertyNames: { title: "chart", pattern: NAME_PATTERN },
+      additionalProperties: chart,
     },
     storage: {
       type: "object",

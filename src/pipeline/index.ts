@@ -2,6 +2,7 @@
  * The medallion pipeline: the project config, the landing zone, Landing → Bronze, and the project's
  * declared models (table, incremental, partitions, dimension) with their expectations and quarantine.
  */
+
 export {
   bronzeStores,
   type FileIngest,
@@ -9,6 +10,12 @@ export {
   ingestSource,
   REJECTS_SCHEMA,
 } from "./bronze-ingest.ts";
+export {
+  type ChartChannelConfig,
+  type ChartConfig,
+  type ChartFilterConfig,
+  FILTERS_PLACEHOLDER,
+} from "./chart-config.ts";
 export {
   headerProblem,
   MAX_LINE_BYTES,

@@ -1,13 +1,14 @@
 /**
  * The project: a folder with a `lake.json` that names the zones (landing, bronze, silver, gold),
  * each a local folder or an S3 location, the engine settings, the sources, the models (see
- * model-config.ts), and the S3 settings.
+ * model-config.ts), the charts (chart-config.ts), and the S3 settings.
  * Loading validates everything and resolves paths against the project folder, so the rest of the
  * pipeline can trust the result.
  */
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { parseS3Url } from "../storage/index.ts";
+import { type ChartConfig, parseChart } from "./chart-config.ts";
 import { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
 import { CONFIG_FILE } from "./config-schema.ts";
 import { findDuplicateKey } from "./duplicate-keys.ts";
@@ -88,6 +89,8 @@ export interface ProjectConfig {
   readonly sources: readonly SourceConfig[];
   /** The models (every table below bronze), as declared; they run in dependency order. */
   readonly models: readonly ModelConfig[];
+  /** The charts of the project's tables, as declared. */
+  readonly charts: readonly ChartConfig[];
 }
 
 type Fail = (field: string, problem: string) => ProjectConfigError;
@@ -159,6 +162,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   const storageIn = obj.storage === undefined ? {} : record(obj.storage, "storage", fail);
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
   const modelsIn = obj.models === undefined ? {} : record(obj.models, "models", fail);
+  const chartsIn = obj.charts === undefined ? {} : record(obj.charts, "charts", fail);
   const project: ProjectConfig = {
     root,
     name: (obj.name as string | undefined) ?? "lake",
@@ -169,6 +173,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     engine: parseEngine(obj.engine === undefined ? {} : record(obj.engine, "engine", fail), root, fail),
     sources: Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail)),
     models: Object.entries(modelsIn).map(([modelName, raw]) => parseModel(modelName, raw, fail)),
+    charts: Object.entries(chartsIn).map(([chartName, raw]) => parseChart(chartName, raw, fail)),
   };
   const all = places(project);
   const overlap = overlapProblem(all.slice(0, ZONES.length), all.slice(ZONES.length));

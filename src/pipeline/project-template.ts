@@ -17,7 +17,7 @@ export async function templateConfig(): Promise<Record<string, unknown>> {
 }
 
 /**
- * Copies the template into `dir` (its macros/ and models/ folders, and lake.json named `name`, after
+ * Copies the template into `dir` (its macros/, models/ and charts/ folders, and lake.json named `name`, after
  * `edit` if given). Files already in `dir` are overwritten: the caller checks there is no project.
  */
 export async function writeProjectTemplate(
@@ -25,7 +25,7 @@ export async function writeProjectTemplate(
   name: string,
   edit: (config: Record<string, unknown>) => Record<string, unknown> = (c) => c,
 ): Promise<void> {
-  for (const folder of ["macros", "models"]) {
+  for (const folder of ["macros", "models", "charts"]) {
     await cp(join(TEMPLATE_DIR, folder), join(dir, folder), { recursive: true });
   }
   const config = edit({ ...(await templateConfig()), name });

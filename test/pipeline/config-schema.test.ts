@@ -56,6 +56,26 @@ const EVERY_SETTING = {
       },
     },
   },
+  charts: {
+    revenue: {
+      title: "Revenue by month",
+      description: "net revenue",
+      sqlFile: "charts/revenue.sql",
+      mark: "bar",
+      x: { field: "month", type: "temporal", title: "Month", format: "month", sort: "ascending" },
+      y: { field: "revenue", type: "quantitative", title: "Revenue", format: "currency", sort: "descending" },
+      color: { field: "region", type: "nominal", title: "Region", format: ",d", sort: "-y" },
+      stack: false,
+      filters: { region: { column: "region" }, from: { column: "month", match: "from" } },
+    },
+    orders: {
+      title: "Orders",
+      query: "SELECT 1 AS a, 2 AS b",
+      mark: "point",
+      x: { field: "a" },
+      y: { field: "b" },
+    },
+  },
   storage: {
     s3: { region: "eu-central-1", endpoint: "http://127.0.0.1:9000", forcePathStyle: true },
     lifecycle: {
@@ -136,6 +156,17 @@ describe("lake.json's JSON Schema", () => {
       forcePathStyle: true,
     });
     assert.equal(project.buckets.abortIncompleteUploadsAfterDays, 3);
+    assert.deepEqual(project.charts[0]?.filters, [
+      { name: "region", column: "region", match: "equals" },
+      { name: "from", column: "month", match: "from" },
+    ]);
+    assert.deepEqual(
+      project.charts.map((c) => [c.name, c.mark, c.sqlFile ?? c.query]),
+      [
+        ["revenue", "bar", "charts/revenue.sql"],
+        ["orders", "point", "SELECT 1 AS a, 2 AS b"],
+      ],
+    );
     assert.deepEqual(
       project.models.map((m) => [m.name, m.kind, m.expectations.length]),
       [
@@ -213,6 +244,52 @@ describe("lake.json's JSON Schema", () => {
       "an existsIn model without its zone",
       { models: { m: { zone: "gold", expectations: { r: { existsIn: { column: "a", model: "dims" } } } } } },
       "/models/m/expectations/r/existsIn/model: pattern",
+    ],
+    [
+      "a chart without a y channel",
+      { charts: { c: { title: "C", mark: "bar", x: { field: "a" } } } },
+      "/charts/c: required y",
+    ],
+    [
+      "a chart with a pie mark",
+      { charts: { c: { title: "C", mark: "pie", x: { field: "a" }, y: { field: "b" } } } },
+      "/charts/c/mark: enum",
+    ],
+    [
+      "a chart channel without its field",
+      { charts: { c: { title: "C", mark: "bar", x: { title: "A" }, y: { field: "b" } } } },
+      "/charts/c/x: required field",
+    ],
+    [
+      "a chart with query and sqlFile",
+      {
+        charts: {
+          c: {
+            title: "C",
+            mark: "bar",
+            query: "SELECT 1",
+            sqlFile: "c.sql",
+            x: { field: "a" },
+            y: { field: "b" },
+          },
+        },
+      },
+      "/charts/c: not",
+    ],
+    [
+      "a chart filter matching by a range",
+      {
+        charts: {
+          c: {
+            title: "C",
+            mark: "bar",
+            x: { field: "a" },
+            y: { field: "b" },
+            filters: { f: { column: "a", match: "between" } },
+          },
+        },
+      },
+      "/charts/c/filters/f/match: enum",
     ],
     [
       "storage.lifecycle.gold.infrequentAccessAfterDays 10",

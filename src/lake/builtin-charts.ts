@@ -1,0 +1,79 @@
+/**
+ * The charts every project has, drawn from the lake's own run log rather than from SQL a project
+ * declares: what the expectations caught in each run, and how long each run took.
+ */
+import type { RunRecord } from "../pipeline/index.ts";
+import type { ChartData, ChartDesign } from "../report/index.ts";
+
+/** A chart built into the lake: its design and how its rows come from the recorded runs. */
+export interface BuiltinChart {
+  readonly name: string;
+  readonly design: ChartDesign;
+  /** The chart's rows from the runs, oldest first. */
+  data(runs: readonly RunRecord[]): ChartData;
+}
+
+/** Per-model counts as run-pipeline.ts records them in the run log. */
+interface ModelCounts {
+  readonly rows?: number;
+  readonly quarantined?: number;
+  readonly expectations?: Readonly<Record<string, { readonly action?: string; readonly failed?: number }>>;
+}
+
+/** A run's start as a label: runs minutes apart share a day, so the axis shows the time too. */
+export function runLabel(run: RunRecord): string {
+  return new Date(run.startedAt).toISOString().slice(0, 19).replace("T", " ");
+}
+
+/** Every rule's failures in `run`: `model.rule`, its action and the rows that failed it. */
+export function ruleFailures(run: RunRecord): Array<{ rule: string; action: string; failed: number }> {
+  const models = (run.counts.models ?? {}) as Readonly<Record<string, ModelCounts>>;
+  return Object.entries(models).flatMap(([table, counts]) =>
+    Object.entries(counts.expectations ?? {}).map(([rule, e]) => ({
+      rule: `${table.replace(/^[a-z]+\./, "")}.${rule}`,
+      action: e.action ?? "warn",
+      failed: e.failed ?? 0,
+    })),
+  );
+}
+
+export const BUILTIN_CHARTS: readonly BuiltinChart[] = [
+  {
+    name: "data_quality",
+    design: {
+      title: "Data quality over runs",
+      description: "Rows failing each expectation, per run (quarantined or warned)",
+      mark: "bar",
+      x: { field: "run", type: "ordinal", title: "Run started (UTC)" },
+      y: { field: "rows", type: "quantitative", title: "Rows failing", format: "integer" },
+      color: { field: "rule", type: "nominal", title: "Rule" },
+    },
+    data(runs) {
+      const rows = runs.flatMap((run) =>
+        ruleFailures(run)
+          .filter((f) => f.failed > 0)
+          .map((f) => ({ run: runLabel(run), rule: f.rule, action: f.action, rows: f.failed })),
+      );
+      return { columns: ["run", "rule", "action", "rows"], rows };
+    },
+  },
+  {
+    name: "run_times",
+    design: {
+      title: "Run times",
+      description: "How long each pipeline run took",
+      mark: "bar",
+      x: { field: "run", type: "ordinal", title: "Run started (UTC)" },
+      y: { field: "seconds", type: "quantitative", title: "Seconds", format: ",.1f" },
+      color: { field: "status", type: "nominal", title: "Status" },
+    },
+    data(runs) {
+      const rows = runs.map((run) => ({
+        run: runLabel(run),
+        seconds: (run.endedAt - run.startedAt) / 1000,
+        status: run.status,
+      }));
+      return { columns: ["run", "seconds", "status"], rows };
+    },
+  },
+];
