@@ -34,6 +34,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   vacuum: async () => (await import("./commands/vacuum.ts")).vacuum,
   optimize: async () => (await import("./commands/optimize.ts")).optimize,
   restore: async () => (await import("./commands/restore.ts")).restore,
+  serve: async () => (await import("./commands/serve.ts")).serve,
 };
 
 /** The process's real stdout and stderr. */

@@ -15,6 +15,11 @@ export interface DuckDbOptions {
   readonly memoryLimit?: string;
   /** Where DuckDB spills when over the memory limit (default: a folder in the OS temp dir). */
   readonly tempDirectory?: string;
+  /**
+   * When given, DuckDB's own file access is confined: its functions read and write files only under
+   * these folders (and the spill folder), and it loads no extension. For SQL a user types.
+   */
+  readonly allowedDirectories?: readonly string[];
 }
 
 /** A DuckDB instance and its connection. Call {@link close} when done. */
@@ -48,6 +53,12 @@ export class DuckDbSession {
     await connection.run("SET partitioned_write_flush_threshold = 65536");
     // Progress estimates for withQueryProgress; DuckDB must not print its own bar to the terminal.
     await connection.run("SET enable_progress_bar = true; SET enable_progress_bar_print = false");
+    if (options.allowedDirectories !== undefined) {
+      // The list must be set while access is still enabled; once disabled it cannot be re-enabled.
+      const folders = options.allowedDirectories.map((d) => sqlString(d.endsWith("/") ? d : `${d}/`));
+      await connection.run(`SET allowed_directories = [${folders.join(", ")}]`);
+      await connection.run("SET enable_external_access = false");
+    }
     return new DuckDbSession(instance, connection);
   }
 

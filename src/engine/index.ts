@@ -26,6 +26,7 @@ export { type LocalFile, localFile, tempPath } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
 export { type QueryProgressTick, withQueryProgress } from "./query-progress.ts";
 export { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
+export { NotReadOnlyError, type ReadOnlyResult, streamReadOnlyQuery } from "./read-only-query.ts";
 export { sourceSchema } from "./source-schema.ts";
 export { createTableView, filesRelation, releaseAll } from "./table-files.ts";
 export { sqlLiteral, valuesSql } from "./values-sql.ts";

@@ -43,10 +43,14 @@ export {
   sqlChartSpec,
 } from "./charts.ts";
 export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
+export { DASHBOARD_LIMITS, Dashboard, type LakeOverview } from "./dashboard.ts";
+export type { ExpectationCounts, QualityReport, QuarantineSample, RunLabel } from "./dashboard-quality.ts";
+export type { TableDetail, TableFile, TableSummary } from "./dashboard-tables.ts";
 export { type DemoSummary, runDemo } from "./demo.ts";
 export { describeTable, type TableDescription } from "./describe-table.ts";
 export { LakeUsageError } from "./errors.ts";
 export { listLandingFiles, retryFile, setAsideFile } from "./landing-commands.ts";
+export type { Lineage, LineageEdge, LineageNode } from "./lineage.ts";
 export { storeForLocation } from "./locations.ts";
 export {
   isProjectTableName,
@@ -67,6 +71,7 @@ export {
 } from "./project.ts";
 export { type QueryResult, type QueryStream, queryProject, streamQuery } from "./query.ts";
 export * from "./row-format.ts";
+export type { SqlConsoleLimits, SqlConsoleResult } from "./sql-console.ts";
 export {
   applyStorage,
   type BucketLayout,

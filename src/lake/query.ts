@@ -73,8 +73,11 @@ export async function queryProject(projectDir: string, sql: string, limit?: numb
   });
 }
 
-/** Creates the views the SQL names and returns the SQL to run. */
-async function resolveQuery(ctx: DeltaContext, project: ProjectConfig, sql: string): Promise<string> {
+/**
+ * Creates the views the SQL names and returns the SQL to run.
+ * @throws LakeUsageError for an unknown table (with the nearest name) or a bad version or timestamp.
+ */
+export async function resolveQuery(ctx: DeltaContext, project: ProjectConfig, sql: string): Promise<string> {
   // Unknown names fail here with a suggestion, rather than as "no Delta table at <path>".
   for (const [name] of sql.matchAll(TABLE_NAME)) projectTableStore(project, name);
   for (const [name, table] of sql.matchAll(SYSTEM_TABLE))

@@ -55,7 +55,7 @@ export {
 export { storeAt, tableStore, zoneStore } from "./layer-tables.ts";
 export { ModelError, type ModelResult } from "./model-build.ts";
 export { LINEAGE_ORDER, MODEL_KINDS, type ModelConfig, type ModelKind } from "./model-config.ts";
-export { ModelGraphError, nearest } from "./model-graph.ts";
+export { ModelGraphError, nearest, type PlannedModel } from "./model-graph.ts";
 export {
   CONFIG_FILE,
   type EngineConfig,
@@ -79,10 +79,16 @@ export {
   runLeaseStore,
 } from "./run-lease.ts";
 export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
+export { planModels } from "./run-models.ts";
 export {
   describeResult,
   type PipelineResult,
   type RunOptions,
   runPipeline,
 } from "./run-pipeline.ts";
-export { BadTableReferenceError, type ResolvedSql, resolveTableReferences } from "./table-references.ts";
+export {
+  BadTableReferenceError,
+  type ResolvedSql,
+  resolveTableReferences,
+  tableReferences,
+} from "./table-references.ts";

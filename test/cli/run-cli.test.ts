@@ -3,7 +3,7 @@ import { describe, it } from "node:test";
 import { lake } from "../helpers/cli.ts";
 
 // The dispatcher: help texts, and usage mistakes turned into exit code 2 with a message on stderr.
-const COMMANDS = ["demo", "storage", "describe", "history", "read", "vacuum", "optimize", "restore"];
+const COMMANDS = ["demo", "storage", "describe", "history", "read", "vacuum", "optimize", "restore", "serve"];
 
 describe("lake (dispatcher)", () => {
   it("lake --help lists every command with its summary and exits 0", async () => {
@@ -31,6 +31,7 @@ describe("lake (dispatcher)", () => {
         "  vacuum     delete files that no retained version of a table needs",
         "  optimize   compact small data files of a table",
         "  restore    make an old version of a table the current one",
+        "  serve      the dashboard: tables, time travel, charts, quality, lineage, SQL (read-only)",
         "",
         'Run "lake <command> --help" or "lake help <command>" for the options of a command, "lake --version" for the version.',
         "",
