@@ -7,7 +7,7 @@ import { type HistoryEntry, history, parseStats, type Snapshot, StatsNumber } fr
 import { type DeltaContext, loadIfExists } from "../engine/index.ts";
 import { type ProjectConfig, type ProjectTable, projectTables, ZONES } from "../pipeline/index.ts";
 import { describeTable, rowCount, type TableDescription } from "./describe-table.ts";
-import { projectTableStore, type TableAt } from "./open-table.ts";
+import { projectTableNames, projectTableStore, type TableAt } from "./open-table.ts";
 import { type Json, rowValues } from "./row-format.ts";
 import { tableRowBatches } from "./table-rows.ts";
 
@@ -31,11 +31,18 @@ export interface TableSummary {
   readonly lastCommit: number | null;
 }
 
-/** Every table of the project, in pipeline order (bronze, silver, gold, then the run log). */
+/** Every table of the project, in pipeline order (bronze, silver, gold, then its own `_system` tables). */
 export async function tableSummaries(ctx: DeltaContext, project: ProjectConfig): Promise<TableSummary[]> {
   const tables = [
     ...[...projectTables(project)].sort((a, b) => ZONES.indexOf(a.zone) - ZONES.indexOf(b.zone)),
-    { zone: "_system", table: "runs", declaredBy: "system", role: "system" as const },
+    ...projectTableNames(project)
+      .filter((name) => name.startsWith("_system."))
+      .map((name) => ({
+        zone: "_system",
+        table: name.slice(8),
+        declaredBy: "system",
+        role: "system" as const,
+      })),
   ];
   return Promise.all(
     tables.map(async ({ zone, table, declaredBy, role }) => {

@@ -12,10 +12,18 @@ function svg(name, attributes, parent) {
   return element;
 }
 
-/** Orders each column by the mean position of the node's inputs, so that edges cross less. */
+/**
+ * Orders each column by the mean position of the node's inputs, so that edges cross less; a table a
+ * model keeps beside it (keys, quarantine) comes right after that model.
+ */
 function layout(graph) {
   const inputs = new Map(graph.nodes.map((n) => [n.id, []]));
   for (const e of graph.edges) inputs.get(e.to)?.push(e.from);
+  const zoneOf = new Map(graph.nodes.map((n) => [n.id, n.zone]));
+  const ownerIn = (n) =>
+    n.role === "keys" || n.role === "quarantine"
+      ? inputs.get(n.id).find((id) => zoneOf.get(id) === n.zone)
+      : undefined;
   const row = new Map();
   const columns = ZONES.map((zone) => graph.nodes.filter((n) => n.zone === zone));
   for (const column of columns) {
@@ -25,11 +33,17 @@ function layout(graph) {
         ? Number.POSITIVE_INFINITY
         : from.reduce((s, id) => s + row.get(id), 0) / from.length;
     };
-    const ranked = column.map((n, i) => ({ n, r: rank(n), i })).sort((a, b) => a.r - b.r || a.i - b.i);
-    ranked.forEach(({ n }, i) => {
+    const main = column
+      .filter((n) => ownerIn(n) === undefined)
+      .map((n, i) => ({ n, r: rank(n), i }))
+      .sort((a, b) => a.r - b.r || a.i - b.i)
+      .map(({ n }) => n);
+    const ordered = main.flatMap((n) => [n, ...column.filter((side) => ownerIn(side) === n.id)]);
+    ordered.push(...column.filter((n) => !ordered.includes(n)));
+    ordered.forEach((n, i) => {
       row.set(n.id, i);
     });
-    column.splice(0, column.length, ...ranked.map(({ n }) => n));
+    column.splice(0, column.length, ...ordered);
   }
   return { columns, row };
 }
@@ -57,14 +71,13 @@ export function drawLineage(container, graph) {
     const from = at.get(e.from);
     const to = at.get(e.to);
     if (from === undefined || to === undefined) continue;
-    const [x1, y1] = [from.x + BOX.width, from.y + BOX.height / 2];
-    const [x2, y2] = [to.x, to.y + BOX.height / 2];
-    const bend = x2 > x1 ? (x2 - x1) / 2 : 60;
-    const path = svg(
-      "path",
-      { d: `M${x1},${y1} C${x1 + bend},${y1} ${x2 - bend},${y2} ${x2},${y2}`, class: "edge" },
-      edges,
-    );
+    const [y1, y2] = [from.y + BOX.height / 2, to.y + BOX.height / 2];
+    // Within a column (a model and the tables it keeps beside it) the edge loops on the left side.
+    const d =
+      from.x === to.x
+        ? `M${from.x},${y1} C${from.x - 24},${y1} ${to.x - 24},${y2} ${to.x},${y2}`
+        : `M${from.x + BOX.width},${y1} C${(from.x + BOX.width + to.x) / 2},${y1} ${(from.x + BOX.width + to.x) / 2},${y2} ${to.x},${y2}`;
+    const path = svg("path", { d, class: "edge" }, edges);
     path.dataset.from = e.from;
     path.dataset.to = e.to;
   }
