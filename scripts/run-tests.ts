@@ -5,9 +5,13 @@
  * The S3 tests need a real S3 server: unless `S3_ENDPOINT` is set, one is started for the run and
  * stopped afterwards. When it cannot start, the run fails under CI (`CI` set); elsewhere the S3 tests
  * are reported as skipped, with the reason.
+ *
+ * The dashboard's browser tests drive Debian's chromium: when it is missing it is installed with
+ * apt-get (as root, or through sudo without a password). When that fails, the run fails under CI;
+ * elsewhere the browser tests skip with the reason.
  */
 import { spawnSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { type S3TestServer, startS3TestServer } from "./s3-test-server.ts";
 
@@ -15,6 +19,8 @@ const files = (readdirSync("test", { recursive: true }) as string[])
   .filter((file) => file.endsWith(".test.ts"))
   .map((file) => join("test", file))
   .sort();
+
+ensureChromium();
 
 let server: S3TestServer | undefined;
 if (!process.env.S3_ENDPOINT) {
@@ -42,3 +48,24 @@ try {
   server?.stop();
 }
 process.exit(status);
+
+/** Installs Debian's chromium when the browser tests would not find it (see test/helpers/chromium.ts). */
+function ensureChromium(): void {
+  const path = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+  if (existsSync(path)) return;
+  process.stderr.write(`No browser at ${path}: installing Debian's chromium with apt-get...\n`);
+  const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
+  const run = (...command: string[]) =>
+    spawnSync(
+      sudo[0] ?? (command[0] as string),
+      [...sudo.slice(1), ...(sudo.length > 0 ? command : command.slice(1))],
+      {
+        stdio: "inherit",
+        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
+      },
+    ).status === 0;
+  if (run("apt-get", "update") && run("apt-get", "install", "-y", "chromium") && existsSync(path)) return;
+  process.stderr.write(`Could not install chromium at ${path}.\n`);
+  if (process.env.CI) process.exit(1);
+  process.stderr.write("Continuing without a browser: the dashboard's browser tests will be skipped.\n");
+}

@@ -10,7 +10,14 @@ import { datagen, ingestFiles, initProject, runProject } from "../../src/lake/in
 /** Builds the lake in `dir` and returns the project folder. */
 export async function buildServedLake(dir: string): Promise<string> {
   const data = join(dir, "data");
-  await datagen.generateDataset({ out: data, rows: 3000, files: 2, customers: 300, products: 80, locations: 12 });
+  await datagen.generateDataset({
+    out: data,
+    rows: 3000,
+    files: 2,
+    customers: 300,
+    products: 80,
+    locations: 12,
+  });
   const projectDir = join(dir, "shop");
   await initProject(projectDir, "shop");
   const csvs = (await readdir(data)).filter((f) => f.endsWith(".csv")).sort();

@@ -12,6 +12,8 @@ import { buildServedLake } from "../helpers/served-lake.ts";
 // The dashboard end to end: a lake built by the pipeline, served, driven by a real Chromium.
 const ARTIFACTS = join(process.cwd(), "test-artifacts", "dashboard");
 const skip = chromiumMissing();
+/** True in the page once every chart it has is drawn (an expression: the test code has no DOM types). */
+const ALL_CHARTS_DRAWN = `[...document.querySelectorAll(".chart[data-spec]")].every((c) => c.hasAttribute("data-rendered"))`;
 /** The retail template's sources and tables, in pipeline order. */
 const SOURCES = ["sales", "customers", "products", "locations"];
 const TABLES = [
@@ -78,9 +80,7 @@ describe("lake serve in Chromium", { skip }, () => {
     for (const [name, path] of Object.entries(pages)) {
       const { page, problems } = await openPage();
       await page.goto(base + path, { waitUntil: "networkidle" });
-      await page.waitForFunction(() =>
-        [...document.querySelectorAll(".chart[data-spec]")].every((c) => c.hasAttribute("data-rendered")),
-      );
+      await page.waitForFunction(ALL_CHARTS_DRAWN);
       assert.deepEqual(problems, [], `${path}`);
       assert.equal(await page.locator("h1").count(), 1, path);
       await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
@@ -97,7 +97,7 @@ describe("lake serve in Chromium", { skip }, () => {
     assert.deepEqual(names, [...TABLES, "_system.runs", "_system.landing_files"]);
     const salesRow = page.locator("#tables tbody tr", { hasText: "silver.sales_enriched" }).first();
     const expected = await count("SELECT count(*) AS n FROM silver.sales_enriched");
-    assert.match(await salesRow.innerText(), new RegExp(expected.toLocaleString("en-US")));
+    assert.match(await salesRow.textContent(), new RegExp(expected.toLocaleString("en-US")));
     await page.waitForSelector(".chart[data-rendered]");
     assert.equal(await page.locator(".chart[data-rendered] .mark-rect path").count(), 2);
     await page.close();
@@ -109,14 +109,14 @@ describe("lake serve in Chromium", { skip }, () => {
     assert.notEqual(v0, latest);
     const { page, problems } = await openPage();
     await page.goto(`${base}/tables/silver.sales_enriched`, { waitUntil: "networkidle" });
-    assert.equal(await page.locator("#row-count").innerText(), latest.toLocaleString("en-US"));
+    assert.equal(await page.locator("#row-count").textContent(), latest.toLocaleString("en-US"));
     await page.fill("input[name=version]", "0");
     await Promise.all([page.waitForURL(/version=0/), page.click("form.travel button")]);
-    assert.equal(await page.locator("#shown-version").innerText(), "0");
-    assert.equal(await page.locator("#row-count").innerText(), v0.toLocaleString("en-US"));
+    assert.equal(await page.locator("#shown-version").textContent(), "0");
+    assert.equal(await page.locator("#row-count").textContent(), v0.toLocaleString("en-US"));
     await page.click("#history a >> text=1");
     await page.waitForURL(/version=1/);
-    assert.equal(await page.locator("#row-count").innerText(), latest.toLocaleString("en-US"));
+    assert.equal(await page.locator("#row-count").textContent(), latest.toLocaleString("en-US"));
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -163,7 +163,7 @@ describe("lake serve in Chromium", { skip }, () => {
     await page.waitForSelector("#sql-chart[data-rendered]");
     assert.equal(await page.locator("#sql-chart .mark-rect path").count(), regions);
     await page.selectOption("#sql-mark", "point");
-    await page.waitForFunction(() => document.querySelectorAll("#sql-chart .mark-symbol path").length > 0);
+    await page.locator("#sql-chart .mark-symbol path").first().waitFor();
     assert.equal(await page.locator("#sql-chart .mark-symbol path").count(), regions);
     await page.screenshot({ path: join(ARTIFACTS, "sql-chart.png"), fullPage: true });
     assert.deepEqual(problems, []);
@@ -177,7 +177,7 @@ describe("lake serve in Chromium", { skip }, () => {
     await page.click("#sql-run");
     await page.waitForSelector("#sql-status.error");
     assert.match(
-      await page.locator("#sql-status").innerText(),
+      await page.locator("#sql-status").textContent(),
       /^The console refused the SQL: .* this is COPY$/,
     );
     await page.close();
