@@ -97,7 +97,7 @@ describe("lake serve in Chromium", { skip }, () => {
     assert.deepEqual(names, [...TABLES, "_system.runs", "_system.landing_files"]);
     const salesRow = page.locator("#tables tbody tr", { hasText: "silver.sales_enriched" }).first();
     const expected = await count("SELECT count(*) AS n FROM silver.sales_enriched");
-    assert.match(await salesRow.textContent(), new RegExp(expected.toLocaleString("en-US")));
+    assert.match((await salesRow.textContent()) ?? "", new RegExp(expected.toLocaleString("en-US")));
     await page.waitForSelector(".chart[data-rendered]");
     assert.equal(await page.locator(".chart[data-rendered] .mark-rect path").count(), 2);
     await page.close();
@@ -177,7 +177,7 @@ describe("lake serve in Chromium", { skip }, () => {
     await page.click("#sql-run");
     await page.waitForSelector("#sql-status.error");
     assert.match(
-      await page.locator("#sql-status").textContent(),
+      (await page.locator("#sql-status").textContent()) ?? "",
       /^The console refused the SQL: .* this is COPY$/,
     );
     await page.close();
