@@ -3,6 +3,12 @@
  * later the web server) call.
  */
 
+export {
+  LAKE_BUCKET_SETTINGS,
+  type LifecycleRuleSpec,
+  type PolicyStatement,
+  tlsOnlyStatement,
+} from "../buckets/index.ts";
 export * as datagen from "../datagen/index.ts";
 export {
   DeltaError,
@@ -17,7 +23,13 @@ export {
   vacuum,
 } from "../delta/index.ts";
 export { DeltaContext, deleteRows, optimizeTable, writeTable } from "../engine/index.ts";
-export type { LandingFileStatus, LeaseRecord, PipelineResult } from "../pipeline/index.ts";
+export type {
+  LandingFileStatus,
+  LeaseRecord,
+  PipelineResult,
+  ProjectConfig,
+  Zone,
+} from "../pipeline/index.ts";
 export {
   AccountingError,
   LandingError,
@@ -25,11 +37,13 @@ export {
   nearest,
   PipelineDataError,
   ProjectConfigError,
+  parseProject,
   RunLeaseError,
   RunLeaseHeldError,
   RunLeaseLostError,
+  ZONES,
 } from "../pipeline/index.ts";
-export { StorageError } from "../storage/index.ts";
+export { S3_STORE_ACTIONS, StorageError } from "../storage/index.ts";
 export {
   type ChartFormat,
   type ChartOptions,

@@ -36,6 +36,17 @@ export interface S3StoreOptions {
   readonly partSizeBytes?: number;
 }
 
+/**
+ * The IAM actions an S3Store's requests need: on the bucket, ListObjectsV2 (`s3:ListBucket`); on its
+ * objects, GetObject and HeadObject (`s3:GetObject`), PutObject, conditional or multipart
+ * (`s3:PutObject`), DeleteObject, and the abort of a multipart upload that failed. Granting these on
+ * the lake's buckets, and nothing else, is enough for every lake command but `lake storage apply`.
+ */
+export const S3_STORE_ACTIONS = {
+  bucket: ["s3:ListBucket"],
+  objects: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+} as const;
+
 /** An S3 request failed for a reason other than a missing key or a lost put-if-absent. */
 export class S3RequestError extends StorageError {
   constructor(
