@@ -64,5 +64,5 @@ export function acknowledgeFindings(stack: LakeStack): void {
 }
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
-  Validations.of(scope).acknowledge({ id, reason });
+  Validations.of(scope).acknowledge({ id: `AwsSolutions::${id}`, reason });
 }
