@@ -26,6 +26,8 @@ const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   status: async () => (await import("./commands/status.ts")).status,
   storage: async () => (await import("./commands/storage.ts")).storage,
   query: async () => (await import("./commands/query.ts")).query,
+  chart: async () => (await import("./commands/chart.ts")).chart,
+  report: async () => (await import("./commands/report.ts")).report,
   generate: async () => (await import("./commands/generate.ts")).generate,
   demo: async () => (await import("./commands/demo.ts")).demo,
   describe: async () => (await import("./commands/describe.ts")).describe,

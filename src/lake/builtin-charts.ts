@@ -14,9 +14,14 @@ export interface BuiltinChart {
 }
 
 /** Per-model counts as run-pipeline.ts records them in the run log. */
-interface ModelCounts {
+export interface ModelCounts {
+  readonly rebuilt?: boolean;
+  readonly inputRows?: number;
   readonly rows?: number;
   readonly quarantined?: number;
+  readonly duplicatesRemoved?: number;
+  readonly retried?: number;
+  readonly seconds?: number;
   readonly expectations?: Readonly<Record<string, { readonly action?: string; readonly failed?: number }>>;
 }
 
@@ -25,12 +30,19 @@ export function runLabel(run: RunRecord): string {
   return new Date(run.startedAt).toISOString().slice(0, 19).replace("T", " ");
 }
 
-/** Every rule's failures in `run`: `model.rule`, its action and the rows that failed it. */
-export function ruleFailures(run: RunRecord): Array<{ rule: string; action: string; failed: number }> {
-  const models = (run.counts.models ?? {}) as Readonly<Record<string, ModelCounts>>;
-  return Object.entries(models).flatMap(([table, counts]) =>
+/** The models a run built, by `zone.table`, with their counts. */
+export function modelCounts(run: RunRecord): Readonly<Record<string, ModelCounts>> {
+  return (run.counts.models ?? {}) as Readonly<Record<string, ModelCounts>>;
+}
+
+/** Every rule's failures in `run`: its table (`zone.model`), name, action and the rows that failed it. */
+export function ruleFailures(
+  run: RunRecord,
+): Array<{ table: string; rule: string; action: string; failed: number }> {
+  return Object.entries(modelCounts(run)).flatMap(([table, counts]) =>
     Object.entries(counts.expectations ?? {}).map(([rule, e]) => ({
-      rule: `${table.replace(/^[a-z]+\./, "")}.${rule}`,
+      table,
+      rule,
       action: e.action ?? "warn",
       failed: e.failed ?? 0,
     })),
@@ -52,7 +64,12 @@ export const BUILTIN_CHARTS: readonly BuiltinChart[] = [
       const rows = runs.flatMap((run) =>
         ruleFailures(run)
           .filter((f) => f.failed > 0)
-          .map((f) => ({ run: runLabel(run), rule: f.rule, action: f.action, rows: f.failed })),
+          .map((f) => ({
+            run: runLabel(run),
+            rule: `${f.table.replace(/^[a-z]+\./, "")}.${f.rule}`,
+            action: f.action,
+            rows: f.failed,
+          })),
       );
       return { columns: ["run", "rule", "action", "rows"], rows };
     },

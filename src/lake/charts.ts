@@ -32,7 +32,7 @@ import { queryProject } from "./query.ts";
 
 /** A Vega-Lite specification with its rows inline: what the dashboard's browser and renderChart draw. */
 export type ChartSpec = TopLevelSpec;
-export { type ChartFormat, renderChart } from "../report/index.ts";
+export { CHART_MARKS, type ChartFormat, renderChart } from "../report/index.ts";
 
 /** A chart the project offers, for a list or a menu. */
 export interface ChartSummary {
@@ -58,8 +58,10 @@ export interface ChartResult {
 
 /** Options of {@link chartSpec}. */
 export interface ChartOptions {
-  /** Values by filter name; filters the chart does not declare, and empty values, are ignored. */
+  /** Values by filter name; empty values are ignored, and so are filters the chart does not declare. */
   readonly filters?: Readonly<Record<string, string>>;
+  /** Refuse a filter the chart does not declare, rather than ignore it (a user naming one by hand). */
+  readonly strictFilters?: boolean;
 }
 
 /** The project's charts, those of lake.json first (in their order), then the built-in ones. */
@@ -89,14 +91,19 @@ export async function chartSpec(
   const charts = allCharts(project);
   const chart = charts.find((c) => c.name === name);
   if (chart === undefined) {
-    const near = nearest(
-      name,
-      charts.map((c) => c.name),
-    );
+    const names = charts.map((c) => c.name);
+    // A chart named by its beginning (monthly_revenue) is as likely as a typo.
+    const near = nearest(name, names) ?? names.find((n) => n.startsWith(name));
     throw new LakeUsageError(
       `no chart is called ${name}${near ? `; did you mean ${near}?` : ""} (lake chart --list shows them)`,
     );
   }
+  const declared = chart.config?.filters.map((f) => f.name) ?? [];
+  const unknown = Object.keys(options.filters ?? {}).find((f) => !declared.includes(f));
+  if (options.strictFilters && unknown !== undefined)
+    throw new LakeUsageError(
+      `chart ${name} has no filter ${unknown}; ${declared.length === 0 ? "it takes none" : `its filters are ${declared.join(", ")}`}`,
+    );
   if (chart.config === undefined) {
     const runs = await withProjectEngine(project, (ctx) => listRuns(ctx, project));
     return result(name, chart.design, chart.data([...runs].reverse()), {});

@@ -1,8 +1,9 @@
 /**
  * `lake demo`: the whole product on the synthetic retail dataset. It generates the data (sales split
  * into 10 files by date), creates a project, lands and runs the first 9 files, then lands the last
- * one and runs again incrementally, and reports what each layer holds and what the expectations
- * caught. The demo folder is replaced on every run, but only when it is empty or an earlier demo.
+ * one and runs again incrementally, reports what each layer holds and what the expectations caught,
+ * and writes the lake's HTML report. The demo folder is replaced on every run, but only when it is
+ * empty or an earlier demo.
  */
 import { readdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -11,6 +12,7 @@ import type { PipelineResult } from "../pipeline/index.ts";
 import { LakeUsageError } from "./errors.ts";
 import { ingestFiles, initProject, projectStatus, runProject, type TableStatus } from "./project.ts";
 import { queryProject } from "./query.ts";
+import { writeReport } from "./report.ts";
 
 const DEMO_MARKER = "medallion-lake-demo";
 const SALES_FILES = 10;
@@ -23,6 +25,8 @@ export interface DemoSummary {
   readonly incrementalRun: PipelineResult;
   readonly tables: readonly TableStatus[];
   readonly revenueByRegion: ReadonlyArray<Record<string, unknown>>;
+  /** The HTML report of the lake (see report.ts). */
+  readonly reportPath: string;
   readonly seconds: { readonly generate: number; readonly fullRun: number; readonly incrementalRun: number };
 }
 
@@ -70,6 +74,7 @@ export async function runDemo(
       "SELECT region, sum(revenue) AS revenue, sum(orders) AS orders FROM gold.regional_performance GROUP BY region ORDER BY revenue DESC",
     )
   ).rows;
+  const { path: reportPath } = await writeReport(projectDir);
   return {
     projectDir,
     manifest,
@@ -77,6 +82,7 @@ export async function runDemo(
     incrementalRun,
     tables,
     revenueByRegion,
+    reportPath,
     seconds: { generate: generateSeconds, fullRun: fullSeconds, incrementalRun: incrementalSeconds },
   };
 }

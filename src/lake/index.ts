@@ -45,6 +45,7 @@ export {
 } from "../pipeline/index.ts";
 export { S3_STORE_ACTIONS, StorageError } from "../storage/index.ts";
 export {
+  CHART_MARKS,
   type ChartFormat,
   type ChartOptions,
   type ChartResult,
@@ -84,6 +85,7 @@ export {
   type TableStatus,
 } from "./project.ts";
 export { type QueryResult, type QueryStream, queryProject, streamQuery } from "./query.ts";
+export { gatherReport, REPORT_FILE, type ReportSummary, writeReport } from "./report.ts";
 export * from "./row-format.ts";
 export type { SqlConsoleLimits, SqlConsoleResult } from "./sql-console.ts";
 export {

@@ -42,6 +42,7 @@ import {
   CHART_SORT_ORDERS,
   FILTERS_PLACEHOLDER,
 } from "./chart-config.ts";
+import { FIGURE_FORMATS } from "./figure-config.ts";
 
 /** The project's config file. */
 export const CONFIG_FILE = "lake.json";
@@ -256,7 +257,8 @@ const chart: JsonSchema = {
 export const LAKE_SCHEMA: JsonSchema = {
   $schema: "http://json-schema.org/draft-07/schema#",
   title: "lake.json",
-  description: "A Medallion Lake project: zones, engine settings, CSV sources, models and charts.",
+  description:
+    "A Medallion Lake project: zones, engine settings, CSV sources, models, charts and key figures.",
   type: "object",
   additionalProperties: false,
   properties: {
@@ -328,6 +330,22 @@ export const LAKE_SCHEMA: JsonSchema = {
       description: "Charts of the project's tables, by name (lake chart NAME, the report, the dashboard).",
       propertyNames: { title: "chart", pattern: NAME_PATTERN },
       additionalProperties: chart,
+    },
+    figures: {
+      type: "object",
+      description: "Key figures the report shows, by name: SQL whose first row's first column is the figure.",
+      propertyNames: { title: "figure", pattern: NAME_PATTERN },
+      additionalProperties: {
+        type: "object",
+        additionalProperties: false,
+        required: ["title", "query"],
+        properties: {
+          title: text("What the figure is called."),
+          query: text("SQL over zone.table names returning one value."),
+          format: { enum: FIGURE_FORMATS, description: "currency, integer, number or percent (a ratio)." },
+          description: { type: "string", description: "What the figure counts." },
+        },
+      },
     },
     storage: {
       type: "object",

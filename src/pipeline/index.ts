@@ -37,6 +37,7 @@ export {
   ExpectationFailedError,
   type ExpectationResult,
 } from "./expectations.ts";
+export type { FigureConfig, FigureFormat } from "./figure-config.ts";
 export { type LandedFile, type LandingFile, landFiles, listLandingFiles, sourceForFile } from "./landing.ts";
 export {
   type LandingFileState,

@@ -1,7 +1,7 @@
 /**
  * The project: a folder with a `lake.json` that names the zones (landing, bronze, silver, gold),
  * each a local folder or an S3 location, the engine settings, the sources, the models (see
- * model-config.ts), the charts (chart-config.ts), and the S3 settings.
+ * model-config.ts), the charts and key figures (chart-config.ts, figure-config.ts), and the S3 settings.
  * Loading validates everything and resolves paths against the project folder, so the rest of the
  * pipeline can trust the result.
  */
@@ -13,6 +13,7 @@ import { ProjectConfigError, UnknownSettingError } from "./config-errors.ts";
 import { CONFIG_FILE } from "./config-schema.ts";
 import { findDuplicateKey } from "./duplicate-keys.ts";
 import { type EngineConfig, parseEngine } from "./engine-config.ts";
+import { type FigureConfig, parseFigure } from "./figure-config.ts";
 import { type ModelConfig, parseModel, RESERVED_NAME } from "./model-config.ts";
 import { fileInTheWay, overlapProblem, type PlacedLocation, URL_SCHEME } from "./project-locations.ts";
 import { describeTable, findTableClash, projectTables, unknownTableProblem } from "./project-tables.ts";
@@ -91,6 +92,8 @@ export interface ProjectConfig {
   readonly models: readonly ModelConfig[];
   /** The charts of the project's tables, as declared. */
   readonly charts: readonly ChartConfig[];
+  /** The key figures the report shows, as declared. */
+  readonly figures: readonly FigureConfig[];
 }
 
 type Fail = (field: string, problem: string) => ProjectConfigError;
@@ -163,6 +166,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
   const sourcesIn = obj.sources === undefined ? {} : record(obj.sources, "sources", fail);
   const modelsIn = obj.models === undefined ? {} : record(obj.models, "models", fail);
   const chartsIn = obj.charts === undefined ? {} : record(obj.charts, "charts", fail);
+  const figuresIn = obj.figures === undefined ? {} : record(obj.figures, "figures", fail);
   const project: ProjectConfig = {
     root,
     name: (obj.name as string | undefined) ?? "lake",
@@ -174,6 +178,7 @@ export function parseProject(value: unknown, file: string): ProjectConfig {
     sources: Object.entries(sourcesIn).map(([sourceName, raw]) => parseSource(sourceName, raw, fail)),
     models: Object.entries(modelsIn).map(([modelName, raw]) => parseModel(modelName, raw, fail)),
     charts: Object.entries(chartsIn).map(([chartName, raw]) => parseChart(chartName, raw, fail)),
+    figures: Object.entries(figuresIn).map(([figureName, raw]) => parseFigure(figureName, raw, fail)),
   };
   const all = places(project);
   const overlap = overlapProblem(all.slice(0, ZONES.length), all.slice(ZONES.length));

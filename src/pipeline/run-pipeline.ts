@@ -166,6 +166,7 @@ function runCounts(result: {
           quarantined: m.quarantined,
           duplicatesRemoved: m.duplicatesRemoved,
           retried: m.retried,
+          ...(m.seconds === undefined ? {} : { seconds: m.seconds }),
           expectations: Object.fromEntries(
             m.expectations.map((e) => [e.name, { action: e.action, failed: e.failed }]),
           ),

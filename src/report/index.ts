@@ -17,3 +17,15 @@ export {
 export { buildChartSpec, CHART_FONT, OKABE_ITO } from "./chart-spec.ts";
 export { ChartFieldError, ChartFormatError, ReportError } from "./errors.ts";
 export { type ChartFormat, renderChart, renderSvg, svgToPng } from "./render-chart.ts";
+export type {
+  ReportChart,
+  ReportContent,
+  ReportFigure,
+  ReportLineage,
+  ReportRejectedFile,
+  ReportRule,
+  ReportRun,
+  ReportStep,
+  ReportTable,
+} from "./report-content.ts";
+export { formatFigure, REPORT_SECTIONS, reportHtml } from "./report-html.ts";

@@ -38,6 +38,9 @@ describe("lake demo", () => {
     );
     assert.match(out, /^gold\.monthly_sales_summary +1 /m);
     assert.match(out, /^Revenue by region \(gold\.regional_performance\):$/m);
+    assert.match(out, new RegExp(`^Report: ${join(demoDir, "report", "report.html")}$`, "m"));
+    const report = await readFile(join(demoDir, "report", "report.html"), "utf8");
+    assert.equal((report.match(/<svg [^>]*class="marks"/g) ?? []).length, 7, "every chart is drawn");
     const manifest = JSON.parse(await readFile(join(demoDir, "data", "manifest.json"), "utf8")) as {
       sales: { rows: number; errorRows: number };
     };

@@ -23,6 +23,8 @@ describe("lake (dispatcher)", () => {
         "  status     tables, versions, row counts and freshness of a project, and its last run",
         "  storage    create the zones' S3 buckets and keep their settings (versioning, lifecycle, ...)",
         "  query      SQL over the project's tables, with time travel (table@v3, table@2024-05-01T12:00:00Z)",
+        "  chart      draw a chart of the marts (or of any query) as SVG or PNG",
+        "  report     write a self-contained HTML report: key figures, charts, last run, data quality, lineage",
         "  generate   write the synthetic retail dataset (CSV with planted dirt) and its manifest",
         "  demo       generate retail data and run the whole pipeline on it",
         "  describe   schema, protocol, partitioning, files, size and rows of a table",

@@ -76,6 +76,14 @@ const EVERY_SETTING = {
       y: { field: "b" },
     },
   },
+  figures: {
+    revenue: {
+      title: "Revenue",
+      query: "SELECT sum(revenue) FROM gold.sales",
+      format: "currency",
+      description: "net",
+    },
+  },
   storage: {
     s3: { region: "eu-central-1", endpoint: "http://127.0.0.1:9000", forcePathStyle: true },
     lifecycle: {
@@ -290,6 +298,16 @@ describe("lake.json's JSON Schema", () => {
         },
       },
       "/charts/c/filters/f/match: enum",
+    ],
+    [
+      "a figure without its query",
+      { figures: { revenue: { title: "Revenue" } } },
+      "/figures/revenue: required query",
+    ],
+    [
+      "a figure formatted as a month",
+      { figures: { revenue: { title: "Revenue", query: "SELECT 1", format: "month" } } },
+      "/figures/revenue/format: enum",
     ],
     [
       "storage.lifecycle.gold.infrequentAccessAfterDays 10",

@@ -52,6 +52,8 @@ function report(s: DemoSummary, lake: string): string {
     "Revenue by region (gold.regional_performance):",
     textTable(["region", "revenue", "orders"], regions),
     "",
+    `Report: ${s.reportPath}`,
+    "",
     "Explore it:",
     `  ${lake} status --project ${project}`,
     `  ${lake} query "SELECT * FROM gold.monthly_sales_summary ORDER BY revenue DESC LIMIT 5" --project ${project}`,
