@@ -1,10 +1,12 @@
 /**
  * `npm run test:crash -- [--trials N] [--seed S] [--rows R] [--concurrency J] [--keep-failed]
- *   [--real-lease-wait [--lease-wait SECONDS]]`
+ *   [--real-lease-wait [--lease-wait SECONDS]] [--signal KILL|TERM]`
  *
  * Kills `lake run` (and `lake optimize`, `lake vacuum`, checkpoint writes) with SIGKILL at every
  * commit boundary and at random moments, re-runs to completion, and compares every table with a
- * clean run's. Prints one line per trial and `N passed, M failed`; exits 1 when a trial failed.
+ * clean run's. With `--signal TERM` it sends SIGTERM to `lake run` at random moments instead, and
+ * also checks each run stopped by itself, recorded as interrupted. Prints one line per trial and
+ * `N passed, M failed`; exits 1 when a trial failed.
  */
 import { parseArgs } from "node:util";
 import { runCrashHarness } from "./crash-trials.ts";
@@ -18,8 +20,14 @@ const { values } = parseArgs({
     "real-lease-wait": { type: "boolean", default: false },
     "lease-wait": { type: "string", default: "90" },
     "keep-failed": { type: "boolean", default: false },
+    signal: { type: "string", default: "KILL" },
   },
 });
+const signal = values.signal.toUpperCase().replace(/^SIG/, "");
+if (signal !== "KILL" && signal !== "TERM") {
+  process.stderr.write(`--signal must be KILL or TERM, got ${values.signal}\n`);
+  process.exit(2);
+}
 
 const int = (name: string, text: string, min: number): number => {
   const n = Number(text);
@@ -39,6 +47,7 @@ const result = await runCrashHarness({
   realLeaseWait: values["real-lease-wait"],
   leaseWaitMs: int("lease-wait", values["lease-wait"], 0) * 1000,
   keepFailed: values["keep-failed"],
+  signal,
   onLine: (line) => process.stdout.write(`${line}\n`),
 });
 const elapsed = ((performance.now() - started) / 1000).toFixed(0);

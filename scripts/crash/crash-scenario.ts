@@ -64,6 +64,8 @@ export interface KillableStep {
   /** The step itself and what follows it until the state is compared. */
   readonly steps: readonly Step[];
   readonly ms: number;
+  /** The clean step's time after its first output line (its working time, start-up left out). */
+  readonly workMs: number;
   readonly events: readonly TracedEvent[];
 }
 
@@ -134,6 +136,7 @@ export async function prepareScenario(options: ScenarioOptions = {}): Promise<Pr
         before,
         steps: [step, ...rest],
         ms: outcome?.ms ?? 0,
+        workMs: (outcome?.ms ?? 0) - (outcome?.firstOutputMs ?? 0),
         events: await readTrace(trace),
       });
     }

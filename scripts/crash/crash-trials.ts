@@ -5,10 +5,17 @@
  * A trial copies the project as it was just before one step of the clean scenario, runs that step
  * and kills it with SIGKILL (right after its k-th Delta commit, checkpoint, data-file put or vacuum
  * delete, or at a random moment within the clean step's duration), runs `lake run` again until it
- * completes, plays the rest of the scenario, and compares every table with the clean reference.
+ * completes, plays the rest of the scenario, and compares every table with the clean reference. No
+ * staging of the killed process may be left then.
+ *
+ * With `signal: "TERM"` the trials send SIGTERM to `lake run` at random moments instead: the run must
+ * stop by itself (exit 143), record itself as interrupted and release its lease, so the next run
+ * starts at once and completes the work.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { DeltaContext } from "../../src/engine/index.ts";
+import { currentLeaseHolder, listRuns, loadProject, runLeaseStore } from "../../src/pipeline/index.ts";
 import {
   copyProject,
   disposeScenario,
@@ -22,6 +29,7 @@ import {
 } from "./crash-scenario.ts";
 import type { CrashEvent } from "./kill-after-commit.ts";
 import { type Kill, type LakeOutcome, lastLine, runLake } from "./lake-process.ts";
+import { leftBehindStaging } from "./left-behind.ts";
 import { seededRandom, shuffled } from "./seeded-random.ts";
 import { compareTableStates, describeMismatch, readTableState } from "./table-state.ts";
 
@@ -62,6 +70,8 @@ export interface CrashHarnessOptions extends ScenarioOptions {
   readonly reruns?: number;
   /** Keep the project of a failed trial (its path is printed). */
   readonly keepFailed?: boolean;
+  /** `KILL` (default): SIGKILL at commit boundaries and random moments; `TERM`: SIGTERM to the runs at random moments. */
+  readonly signal?: "KILL" | "TERM";
   /** Receives each line as soon as it is known (progress, then one per trial). */
   readonly onLine?: (line: string) => void;
 }
@@ -99,7 +109,10 @@ export async function runCrashHarness(options: CrashHarnessOptions): Promise<Cra
         .map((s) => `${s.label} ${seconds(s.ms)}, ${s.commits} commits, ${s.checkpoints} checkpoints`)
         .join("; ")}`,
     );
-    const trials = planTrials(prepared, options.trials, options.seed);
+    const trials =
+      options.signal === "TERM"
+        ? planTermTrials(prepared, options.trials, options.seed)
+        : planTrials(prepared, options.trials, options.seed);
     const results: TrialResult[] = new Array(trials.length);
     let next = 0;
     const worker = async () => {
@@ -166,6 +179,20 @@ export function planTrials(prepared: PreparedScenario, count: number, seed: numb
   return [...chosen, ...randomKills].map((t, i) => ({ ...t, number: i + 1 }));
 }
 
+/**
+ * SIGTERM trials: `lake run` 1 and 2 alternately, each sent SIGTERM at a seeded random moment within
+ * the clean run's working time (counted from the run's first output line).
+ */
+export function planTermTrials(prepared: PreparedScenario, count: number, seed: number): Trial[] {
+  const random = seededRandom(seed);
+  const runs = prepared.killable.filter((s) => s.label.startsWith("run"));
+  return Array.from({ length: count }, (_, i) => {
+    const step = runs[i % runs.length] as KillableStep;
+    const ms = Math.round(random() * step.workMs);
+    return { number: i + 1, step, kill: { kind: "term", ms }, label: `SIGTERM to ${step.label} at ${ms} ms` };
+  });
+}
+
 /** Runs one trial in a fresh copy of the project. Never throws: a harness error is a failed trial. */
 export async function runTrial(
   prepared: PreparedScenario,
@@ -189,11 +216,19 @@ export async function runTrial(
     const args = lakeArgs(project, first);
     if (args === undefined) throw new Error(`a trial cannot kill the step "${first.kind}"`);
     const killed = await runLake(args, { kill: trial.kill });
-    if (trial.kill.kind !== "none") {
+    if (trial.kill.kind === "term") {
+      const stopped = await checkStopped(project, killed);
+      if (stopped !== undefined) return await finish(false, `FAILED: ${stopped}`);
+      notes.push(
+        killed.stopMs === undefined
+          ? `finished before the signal (exit ${killed.code})`
+          : `stopped ${Math.round(killed.stopMs)} ms after SIGTERM`,
+      );
+    } else if (trial.kill.kind !== "none") {
       if (killed.killed) notes.push(`killed after ${Math.round(killed.ms)} ms`);
       else notes.push(`finished before the kill (exit ${killed.code})`);
     }
-    if (!killed.killed && killed.code !== 0)
+    if (!killed.killed && killed.code !== 0 && trial.kill.kind !== "term")
       notes.push(`${trial.step.label} exited ${killed.code}: ${lastLine(killed)}`);
     // A killed `lake run` is run again until it completes; a killed optimize or vacuum is not
     // repeated: the next step of the scenario (a `lake run`) must cope with what it left.
@@ -216,10 +251,33 @@ export async function runTrial(
     const rerunFailed = notes.some((note) => /^re-run \d/.test(note));
     if (rerunFailed)
       return await finish(false, "FAILED: a re-run failed before one completed (then the tables matched)");
+    // A run stopped by SIGTERM releases its lease: the next one must not have had to wait for it.
+    if (trial.kill.kind === "term" && notes.some((note) => note.startsWith("lease of the killed run held")))
+      return await finish(false, "FAILED: the interrupted run did not release its lease");
+    const left = await leftBehindStaging(project);
+    if (left.length > 0) return await finish(false, `FAILED: staging left behind: ${left.join(", ")}`);
     return await finish(true, "ok");
   } catch (error) {
     return await finish(false, `FAILED: harness error: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Why a run sent SIGTERM did not stop as it must, or undefined when it did: exit 143 with the run
+ * recorded as interrupted and the lease released (or exit 0 when it finished before the signal).
+ */
+async function checkStopped(project: string, outcome: LakeOutcome): Promise<string | undefined> {
+  if (outcome.code === 0) return undefined;
+  if (outcome.code !== 143) return `SIGTERM: exited ${outcome.code ?? "by a signal"}: ${lastLine(outcome)}`;
+  if (!/interrupted by SIGTERM/.test(outcome.stderr))
+    return `SIGTERM: exit 143 without saying so: ${lastLine(outcome)}`;
+  const config = await loadProject(project);
+  const holder = await currentLeaseHolder(runLeaseStore(config));
+  if (holder !== undefined) return `SIGTERM: the lease is still held by run ${holder.runId}`;
+  const [last] = await DeltaContext.with((ctx) => listRuns(ctx, config), { threads: 1 });
+  if (last?.status !== "interrupted")
+    return `SIGTERM: the run log's last run is ${last?.status ?? "missing"}, not interrupted`;
+  return undefined;
 }
 
 /** How far ahead a re-run's clock goes to find the killed run's lease expired (the lease lasts 60 s). */

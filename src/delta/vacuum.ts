@@ -5,7 +5,8 @@
  * except partition directories `col=…`). `_delta_log/` is never touched. Only keys listed under the
  * table root are candidates, and references are compared as keys under that root whether the log
  * spells them relative or as absolute URIs (`tableRelativeKey`): a file an absolute path names
- * outside the table is never deleted, one inside it is kept like any other referenced file.
+ * outside the table is never deleted, one inside it is kept like any other referenced file. A real
+ * run also removes what killed writers left in the store's own temporary area (`removeLeftBehind`).
  */
 import type { ObjectStore } from "../storage/index.ts";
 import { tableRelativeKey } from "./data-file-path.ts";
@@ -96,6 +97,7 @@ export async function vacuum(
     readScope: { kind: "nothing" },
   });
   for (const key of files) await store.delete(key);
+  await store.removeLeftBehind?.();
   await commit(store, parquet, await Snapshot.load(store, parquet, start.version), {
     operation: "VACUUM END",
     operationParameters: { status: "COMPLETED" },

@@ -4,8 +4,7 @@
  * min/max/null counts and partition values that an `add` action needs.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdtemp } from "node:fs/promises";
 import { join } from "node:path";
 import { DuckDBMapValue, type DuckDBValue } from "@duckdb/node-api";
 import {
@@ -64,18 +63,6 @@ export interface DataFileLayout {
   readonly targetFileSizeBytes?: number;
   /** `delta.dataSkippingNumIndexedCols` (default 32). */
   readonly indexedColumns?: number;
-}
-
-/** Runs `work` with a fresh local staging folder, removed afterwards whatever happens. */
-export async function withStagingDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const parent = join(tmpdir(), "medallion-lake-staging");
-  await mkdir(parent, { recursive: true });
-  const dir = await mkdtemp(join(parent, "write-"));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
 }
 
 /**

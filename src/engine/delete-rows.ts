@@ -13,7 +13,7 @@ import {
   type Snapshot,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, writeDataFiles } from "./data-file-writer.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { filesRelation, releaseAll } from "./table-files.ts";
 import { uploadDataFiles } from "./upload.ts";
@@ -41,7 +41,7 @@ export async function deleteRows(
   const snapshot = await ctx.snapshot(store);
   checkWriterRules(store.location, snapshot, { operation: "delete from", removesData: true });
   const now = (commitOptions.clock ?? Date.now)();
-  const { actions, rowsDeleted } = await withStagingDir((dir) =>
+  const { actions, rowsDeleted } = await ctx.staging.withFolder("write", (dir) =>
     rowsRemovedActions(ctx, snapshot, store, predicate, dir, now),
   );
   const filesRemoved = actions.filter((a) => "remove" in a).length;

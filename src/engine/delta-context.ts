@@ -1,7 +1,7 @@
 /**
  * DuckDB joined to the Delta layer: one DuckDB session, the Parquet port built on it, the read cache
- * for objects in remote stores, and snapshot loading by version or timestamp. Every table operation
- * of the engine takes one.
+ * for objects in remote stores, the process's staging area, and snapshot loading by version or
+ * timestamp. Every table operation of the engine takes one.
  */
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -10,9 +10,15 @@ import type { ObjectStore } from "../storage/index.ts";
 import { DuckDbParquet } from "./duckdb-parquet.ts";
 import { type DuckDbOptions, DuckDbSession } from "./duckdb-session.ts";
 import { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
+import { StagingArea } from "./staging-area.ts";
 
-/** Settings of a context: DuckDB's, and the read cache's. */
+/** Settings of a context: DuckDB's, the read cache's and the staging area's. */
 export interface DeltaContextOptions extends DuckDbOptions {
+  /**
+   * The folder shared by processes for their staging areas (default: `medallion-lake-staging` in the
+   * OS temp dir). DuckDB spills into this process's area unless `tempDirectory` says otherwise.
+   */
+  readonly stagingRoot?: string;
   /** Where remote objects are cached (default: a folder of this user's in the OS temp dir). */
   readonly cacheDirectory?: string;
   /** The cache's bound in bytes (default 4 GiB). */
@@ -31,17 +37,32 @@ export class DeltaContext {
     readonly session: DuckDbSession,
     readonly parquet: DuckDbParquet,
     readonly readCache: ReadCache,
+    /** Where this process stages files: written Parquet before upload, scratch files, spills. */
+    readonly staging: StagingArea,
   ) {}
 
-  /** Opens DuckDB with the given settings. */
+  /**
+   * Opens DuckDB with the given settings, and the staging area (removing those of killed processes).
+   * @throws LocalWriteError when the staging folder cannot be created
+   */
   static async open(options: DeltaContextOptions = {}): Promise<DeltaContext> {
-    const session = await DuckDbSession.open(options);
+    const staging = await StagingArea.open(options.stagingRoot ?? join(tmpdir(), "medallion-lake-staging"));
+    let session: DuckDbSession;
+    try {
+      session = await DuckDbSession.open({
+        ...options,
+        tempDirectory: options.tempDirectory ?? join(staging.path, "duckdb"),
+      });
+    } catch (error) {
+      staging.close();
+      throw error;
+    }
     const cache = new ReadCache(
       // Per user: cached objects may be private data, and another user's folder is not writable.
       options.cacheDirectory ?? join(tmpdir(), `medallion-lake-cache-${userInfo().uid}`),
       options.cacheMaxBytes ?? DEFAULT_READ_CACHE_BYTES,
     );
-    return new DeltaContext(session, new DuckDbParquet(session, cache), cache);
+    return new DeltaContext(session, new DuckDbParquet(session, cache, staging), cache, staging);
   }
 
   /** Runs `work` with a fresh context and always closes it. */
@@ -75,10 +96,11 @@ export class DeltaContext {
     return latest;
   }
 
-  /** Closes DuckDB. */
+  /** Closes DuckDB and removes the staging area. */
   close(): void {
     this.session.close();
     this.readCache.unpinAll();
+    this.staging.close();
   }
 }
 

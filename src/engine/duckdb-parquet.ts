@@ -10,8 +10,9 @@ import type { ObjectStore } from "../storage/index.ts";
 import { toDeltaValue } from "./delta-values.ts";
 import { type DuckDbSession, parquetScan, sqlString } from "./duckdb-session.ts";
 import { duckDbType } from "./duckdb-types.ts";
-import { localFile, tempPath } from "./local-files.ts";
+import { localFile } from "./local-files.ts";
 import type { ReadCache } from "./read-cache.ts";
+import type { StagingArea } from "./staging-area.ts";
 
 /** Parquet compression codecs DuckDB writes. */
 export type ParquetCodec = "snappy" | "zstd" | "uncompressed";
@@ -20,6 +21,7 @@ export class DuckDbParquet implements ParquetPort {
   constructor(
     private readonly session: DuckDbSession,
     private readonly cache: ReadCache,
+    private readonly staging: StagingArea,
     private readonly codec: ParquetCodec = "snappy",
   ) {}
 
@@ -36,8 +38,8 @@ export class DuckDbParquet implements ParquetPort {
   }
 
   async writeRows(rows: readonly Record<string, unknown>[], schema: StructType): Promise<Uint8Array> {
-    const input = await tempPath(".ndjson");
-    const output = await tempPath(".parquet");
+    const input = this.staging.file(".ndjson");
+    const output = this.staging.file(".parquet");
     try {
       await writeFile(input, rows.map((row) => JSON.stringify(row)).join("\n"));
       const columns = schema.fields

@@ -13,7 +13,7 @@ export interface DuckDbOptions {
   readonly threads?: number;
   /** Buffer-manager memory limit, e.g. `"2GB"` (default: DuckDB's, 80% of RAM). */
   readonly memoryLimit?: string;
-  /** Where DuckDB spills when over the memory limit (default: a folder in the OS temp dir). */
+  /** Where DuckDB spills when over the memory limit (default: a folder in the OS temp dir; a DeltaContext's is in its staging area). */
   readonly tempDirectory?: string;
   /**
    * When given, DuckDB's own file access is confined: its functions read and write files only under

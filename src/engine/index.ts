@@ -7,7 +7,6 @@ export { type CsvReject, type CsvScan, strictCsvScan, takeCsvRejects } from "./c
 export {
   type DataFileLayout,
   type StagedDataFile,
-  withStagingDir,
   writeDataFiles,
 } from "./data-file-writer.ts";
 export { type DeleteMetrics, deleteRows } from "./delete-rows.ts";
@@ -22,12 +21,13 @@ export {
   sqlString,
 } from "./duckdb-session.ts";
 export { duckDbType } from "./duckdb-types.ts";
-export { type LocalFile, localFile, tempPath } from "./local-files.ts";
+export { type LocalFile, localFile } from "./local-files.ts";
 export { type OptimizeMetrics, type OptimizeOptions, optimizeTable } from "./optimize-table.ts";
 export { type QueryProgressTick, withQueryProgress } from "./query-progress.ts";
 export { DEFAULT_READ_CACHE_BYTES, ReadCache } from "./read-cache.ts";
 export { NotReadOnlyError, type ReadOnlyResult, streamReadOnlyQuery } from "./read-only-query.ts";
 export { sourceSchema } from "./source-schema.ts";
+export { StagingArea } from "./staging-area.ts";
 export { createTableView, filesRelation, releaseAll } from "./table-files.ts";
 export { sqlLiteral, valuesSql } from "./values-sql.ts";
 export {

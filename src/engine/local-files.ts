@@ -2,10 +2,6 @@
  * DuckDB computes on local files. This module gives it one: the object's own path when the store is a
  * local folder, otherwise its copy in the read cache, pinned until released.
  */
-import { randomUUID } from "node:crypto";
-import { mkdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { ObjectStore } from "../storage/index.ts";
 import type { ReadCache } from "./read-cache.ts";
 
@@ -27,11 +23,4 @@ export async function localFile(store: ObjectStore, key: string, cache: ReadCach
   }
   const cached = await cache.localPath(store, key);
   return { path: cached, release: async () => cache.unpin(cached) };
-}
-
-/** A fresh temporary file path with the given suffix; the caller removes it. */
-export async function tempPath(suffix: string): Promise<string> {
-  const dir = join(tmpdir(), "medallion-lake-tmp");
-  await mkdir(dir, { recursive: true });
-  return join(dir, `${randomUUID()}${suffix}`);
 }

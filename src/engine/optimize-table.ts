@@ -13,7 +13,7 @@ import {
   removeAction,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, writeDataFiles } from "./data-file-writer.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { filesRelation, releaseAll } from "./table-files.ts";
 import { uploadDataFiles } from "./upload.ts";
@@ -57,7 +57,7 @@ export async function optimizeTable(
   const now = (options.commitOptions?.clock ?? Date.now)();
   const actions: Action[] = [];
   const readKeys = new Set<string>();
-  await withStagingDir(async (dir) => {
+  await ctx.staging.withFolder("write", async (dir) => {
     for (const files of bins) {
       const { sql, locals } = await filesRelation(ctx, snapshot, store, files);
       try {

@@ -14,10 +14,13 @@ import { createWriteStream } from "node:fs";
 import { mkdir, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
-import type { ObjectStore } from "../storage/index.ts";
+import { type ObjectStore, ownedName, removeLeftBehind } from "../storage/index.ts";
 
 /** Default bound of the cache: 4 GiB. */
 export const DEFAULT_READ_CACHE_BYTES = 4 * 1024 ** 3;
+
+/** The extension of a download in progress. */
+const PARTIAL = ".partial";
 
 /** A local cache of remote objects, one folder shared by the runs of a project. */
 export class ReadCache {
@@ -26,6 +29,7 @@ export class ReadCache {
   /** `location\0key` → what a HEAD said, for this session. */
   readonly #heads = new Map<string, { etag: string; size: number }>();
   #sizeBytes: number | undefined;
+  #tidied: Promise<unknown> | undefined;
 
   constructor(
     readonly directory: string,
@@ -53,7 +57,10 @@ export class ReadCache {
       // A miss: download next to the entry, then publish it with an atomic rename.
     }
     await mkdir(this.directory, { recursive: true, mode: 0o700 });
-    const partial = join(this.directory, `.${randomUUID()}.partial`);
+    // Downloads of killed processes are removed once per cache; a live process's never.
+    this.#tidied ??= removeLeftBehind(this.directory, { extension: PARTIAL });
+    await this.#tidied;
+    const partial = join(this.directory, `${ownedName(randomUUID())}${PARTIAL}`);
     try {
       await pipeline(store.getStream(key), createWriteStream(partial));
       await rename(partial, path);

@@ -32,7 +32,7 @@ import {
   typeToString,
 } from "../delta/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
-import { addActionFor, withStagingDir, writeDataFiles } from "./data-file-writer.ts";
+import { addActionFor, writeDataFiles } from "./data-file-writer.ts";
 import { rowsRemovedActions } from "./delete-rows.ts";
 import type { DeltaContext } from "./delta-context.ts";
 import { sqlIdentifier } from "./duckdb-session.ts";
@@ -179,7 +179,7 @@ export async function writeTable(
 
   let rowsRemoved = 0;
   const rewritten: Action[] = [];
-  const staged = await withStagingDir(async (dir) => {
+  const staged = await ctx.staging.withFolder("write", async (dir) => {
     if (snapshot && options.removeRows !== undefined && !overwrite) {
       const removal = await rowsRemovedActions(ctx, snapshot, store, options.removeRows, dir, now);
       rowsRemoved = removal.rowsDeleted;

@@ -38,6 +38,8 @@ export {
   PipelineDataError,
   ProjectConfigError,
   parseProject,
+  ResourceError,
+  RunInterruptedError,
   RunLeaseError,
   RunLeaseHeldError,
   RunLeaseLostError,

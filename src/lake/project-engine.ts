@@ -18,7 +18,7 @@ export function projectEngineOptions(
   return {
     ...(project.engine.threads === undefined ? {} : { threads: project.engine.threads }),
     ...(project.engine.memoryLimit === undefined ? {} : { memoryLimit: project.engine.memoryLimit }),
-    tempDirectory: join(project.engine.tempDirectory, "duckdb"),
+    stagingRoot: project.engine.tempDirectory,
     cacheDirectory: join(project.engine.tempDirectory, "cache"),
   };
 }

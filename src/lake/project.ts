@@ -7,6 +7,7 @@ import { mkdir, readdir } from "node:fs/promises";
 import { basename, join, resolve } from "node:path";
 import { type DeltaContext, loadIfExists } from "../engine/index.ts";
 import {
+  asResourceError,
   CONFIG_FILE,
   currentLeaseHolder,
   type LandedFile,
@@ -55,9 +56,20 @@ export async function initProject(dir: string, name?: string): Promise<ProjectCo
   return project;
 }
 
-/** Lands files into the project's landing zone (write-once). */
+/**
+ * Lands files into the project's landing zone (write-once).
+ * @throws ResourceError when the landing folder is full or cannot be written; LandingError
+ */
 export async function ingestFiles(projectDir: string, files: readonly string[]): Promise<LandedFile[]> {
-  return landFiles(await loadProject(projectDir), files);
+  const project = await loadProject(projectDir);
+  return landFiles(project, files).catch((error: unknown) => {
+    throw asResourceError(
+      error,
+      project,
+      "lake ingest",
+      "then run lake ingest again: the files already landed are kept",
+    );
+  });
 }
 
 /** Options of {@link runProject}. */
@@ -70,13 +82,17 @@ export interface RunProjectOptions {
   readonly waitMs?: number;
   /** The lease's durations and clock (defaults: 60 s, renewed every 10 s, the real clock). */
   readonly lease?: Omit<RunLeaseOptions, "waitMs" | "onWait" | "startedAt">;
+  /** Aborted (reason: the signal's name) to stop the run at its next safe point. */
+  readonly signal?: AbortSignal;
 }
 
 /**
  * Runs the pipeline for the project in `projectDir` with a fresh run id (see pipeline/run-pipeline.ts),
  * holding the project's run lease (pipeline/run-lease.ts) from start to end: one run at a time.
  * @throws RunLeaseHeldError when another run holds the project (after `waitMs`); RunLeaseLostError when
- * this run lost the lease (it stops at its next use of the engine); the pipeline's errors
+ * this run lost the lease (it stops at its next use of the engine); RunInterruptedError when
+ * `signal` stopped it (recorded as interrupted, the lease released); ResourceError when the
+ * temporary folder cannot be written; the pipeline's errors
  */
 export async function runProject(
   projectDir: string,
@@ -92,7 +108,7 @@ export async function runProject(
   });
   try {
     lease.startRenewing((lost) => progress(lost.message));
-    const { fullRefresh, select } = options;
+    const { fullRefresh, select, signal } = options;
     const result = await withProjectEngine(project, (ctx) =>
       runPipeline(
         whileHeld(lease, ctx),
@@ -102,10 +118,13 @@ export async function runProject(
           startedAt: lease.record.startedAt,
           ...(fullRefresh === undefined ? {} : { fullRefresh }),
           ...(select === undefined ? {} : { select }),
+          ...(signal === undefined ? {} : { signal }),
         },
         progress,
       ),
-    );
+    ).catch((error: unknown) => {
+      throw asResourceError(error, project, "opening the engine");
+    });
     lease.assertHeld();
     return result;
   } finally {

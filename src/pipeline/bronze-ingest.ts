@@ -6,7 +6,7 @@
  * nothing twice. Every record is accounted for: records = bronze rows + rejected lines.
  */
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { field, type Row, type Snapshot, type StructType, struct } from "../delta/index.ts";
 import {
@@ -191,8 +191,7 @@ export async function ingestSource(
     await appendLandingEvents(ctx, project, events);
     return plan.map(untouched);
   }
-  await mkdir(project.engine.tempDirectory, { recursive: true });
-  const staging = await mkdtemp(join(project.engine.tempDirectory, "ingest-"));
+  const staging = await ctx.staging.folder("ingest");
   try {
     /** Per landing key: the staged copy, what the pre-pass found, and the rejects so far. */
     const staged = new Map<string, StagedFile>();

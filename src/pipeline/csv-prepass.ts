@@ -18,6 +18,8 @@
 import { isUtf8 } from "node:buffer";
 import { once } from "node:events";
 import { createWriteStream } from "node:fs";
+import { finished } from "node:stream/promises";
+import { LocalWriteError } from "../storage/index.ts";
 import { chunkHash } from "./chunk-hash.ts";
 
 /** A line the pre-pass rejected. */
@@ -105,6 +107,12 @@ export async function prepassCsv(
   expectedBytes = 0,
 ): Promise<PrepassResult> {
   const out = createWriteStream(staged);
+  // A failed write (a full disk) destroys the stream: it is checked below, never left to hang a wait
+  // for "drain" or "close" or to surface as an unhandled "error" event.
+  out.on("error", () => {});
+  const check = () => {
+    if (out.errored) throw LocalWriteError.from(out.errored, staged);
+  };
   const hash = chunkHash(expectedBytes);
   const rejects: PrepassReject[] = [];
   let line = 0;
@@ -214,7 +222,8 @@ export async function prepassCsv(
       const ends: number[] = [];
       for (let nl = buffer.indexOf(NEWLINE); nl !== -1; nl = buffer.indexOf(NEWLINE, nl + 1)) ends.push(nl);
       carry = Buffer.from(buffer.subarray((ends.at(-1) ?? -1) + 1));
-      if (ends.length > 0 && !out.write(stageLines(buffer, ends))) await once(out, "drain");
+      check();
+      if (ends.length > 0 && !out.write(stageLines(buffer, ends))) await once(out, "drain").catch(check);
       if (carry.length > MAX_LINE_BYTES + 1) {
         if (line === 0) unreadable = `no line break in its first ${carry.length} bytes: not a CSV file`;
         else {
@@ -232,9 +241,10 @@ export async function prepassCsv(
     sha256 = await hash.digest();
   } finally {
     out.end();
-    await once(out, "close").catch(() => undefined);
+    await finished(out).catch(() => undefined);
     hash.close();
   }
+  check();
   if (unreadable !== undefined) return { records: 0, staged: 0, rejects: [], unreadable, bytes, sha256 };
   return { records, staged: stagedCount, rejects, bytes, sha256 };
 }

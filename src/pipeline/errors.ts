@@ -56,3 +56,24 @@ export class RunLeaseLostError extends RunLeaseError {
     this.name = "RunLeaseLostError";
   }
 }
+
+/**
+ * The run was asked to stop (SIGTERM, SIGINT) and stopped at a safe point: it started no new step,
+ * and what it committed is kept. The next run completes the work.
+ */
+export class RunInterruptedError extends PipelineDataError {
+  constructor(
+    /** What asked it to stop: `SIGTERM`, `SIGINT`. */
+    readonly signal: string,
+    /** The steps it completed (`bronze.sales`, `silver.sales_enriched`), in order. */
+    readonly done: readonly string[],
+    options?: ErrorOptions,
+  ) {
+    super(
+      `the run was interrupted by ${signal} and stopped ${done.length > 0 ? `after ${done.join(", ")}` : "before completing any step"}; ` +
+        "what it committed is kept, and the next lake run completes the work",
+      options,
+    );
+    this.name = "RunInterruptedError";
+  }
+}

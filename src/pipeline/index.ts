@@ -27,6 +27,7 @@ export {
   AccountingError,
   LandingError,
   PipelineDataError,
+  RunInterruptedError,
   RunLeaseError,
   RunLeaseHeldError,
   RunLeaseLostError,
@@ -72,6 +73,7 @@ export {
 } from "./project-config.ts";
 export { type ProjectTable, projectTables } from "./project-tables.ts";
 export { TEMPLATE_DIR, templateConfig, writeProjectTemplate } from "./project-template.ts";
+export { asResourceError, ResourceError } from "./resource-error.ts";
 export {
   currentLeaseHolder,
   type LeaseRecord,
@@ -79,7 +81,14 @@ export {
   type RunLeaseOptions,
   runLeaseStore,
 } from "./run-lease.ts";
-export { listRuns, RUNS_SCHEMA, type RunRecord, recordRun, runLogStore } from "./run-log.ts";
+export {
+  listRuns,
+  RUNS_SCHEMA,
+  type RunRecord,
+  type RunStatus,
+  recordRun,
+  runLogStore,
+} from "./run-log.ts";
 export { planModels } from "./run-models.ts";
 export {
   describeResult,

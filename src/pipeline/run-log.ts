@@ -1,6 +1,6 @@
 /**
  * The run log: one row per pipeline run in the Delta table `<system>/runs`, written when the run
- * ends, successful or not, so the CLI and a dashboard can show what happened. Counts are a JSON text
+ * ends: succeeded, failed, or interrupted (by SIGTERM or SIGINT), so the CLI and a dashboard can show what happened. Counts are a JSON text
  * per layer so new layers add fields, not columns.
  */
 import { field, type Row, type StructType, scanRows, struct } from "../delta/index.ts";
@@ -18,12 +18,15 @@ export const RUNS_SCHEMA: StructType = struct(
   field("counts", "string"),
 );
 
+/** How a run ended. */
+export type RunStatus = "succeeded" | "failed" | "interrupted";
+
 /** One recorded run. */
 export interface RunRecord {
   readonly runId: string;
   readonly startedAt: number;
   readonly endedAt: number;
-  readonly status: "succeeded" | "failed";
+  readonly status: RunStatus;
   readonly error: string | null;
   /** Rows and files per layer and table, as recorded. */
   readonly counts: Readonly<Record<string, unknown>>;
@@ -63,7 +66,7 @@ export async function listRuns(ctx: DeltaContext, project: ProjectConfig): Promi
       runId: String(row.run_id),
       startedAt: Number((row.started_at as bigint) / 1000n),
       endedAt: Number((row.ended_at as bigint) / 1000n),
-      status: row.status === "failed" ? "failed" : "succeeded",
+      status: row.status === "failed" || row.status === "interrupted" ? row.status : "succeeded",
       error: typeof row.error === "string" ? row.error : null,
       counts: JSON.parse(String(row.counts ?? "{}")) as Record<string, unknown>,
     });

@@ -1,14 +1,20 @@
 /**
  * One pipeline run: Landing → Bronze for every source, then the project's models in dependency order,
  * each consuming only what is new (or everything with a full refresh), with the row accounting of
- * each step enforced. The run is recorded in the run log whatever its outcome.
+ * each step enforced. The run is recorded in the run log whatever its outcome. A run asked to stop
+ * (its `signal` aborted) cancels the running DuckDB query and starts no new step; a full disk, a
+ * folder that cannot be written or DuckDB out of memory fail it with the path or setting named.
  */
+import { readdir } from "node:fs/promises";
 import { type DeltaContext, withQueryProgress } from "../engine/index.ts";
 import { type FileIngest, ingestSource } from "./bronze-ingest.ts";
+import { RunInterruptedError } from "./errors.ts";
+import { childLocation, storeAt } from "./layer-tables.ts";
 import type { ModelResult } from "./model-build.ts";
 import { ModelGraphError, modelId, nearest } from "./model-graph.ts";
-import type { ProjectConfig } from "./project-config.ts";
-import { recordRun } from "./run-log.ts";
+import { type ProjectConfig, ZONES } from "./project-config.ts";
+import { asResourceError } from "./resource-error.ts";
+import { type RunStatus, recordRun } from "./run-log.ts";
 import { planModels, runModels } from "./run-models.ts";
 
 export interface RunOptions {
@@ -21,6 +27,11 @@ export interface RunOptions {
    * model (`sales_enriched`), `+model` (with what it reads), `model+` (with what reads it).
    */
   readonly select?: readonly string[];
+  /**
+   * Aborted to stop the run (its reason names what asked, e.g. `SIGTERM`): the running DuckDB query
+   * is cancelled and no new step starts; the run then throws RunInterruptedError.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** Everything a run did. */
@@ -37,8 +48,11 @@ export interface PipelineResult {
 
 /**
  * Runs the pipeline and records the run; a failure is recorded with its message, then rethrown.
+ * First removes the temporary files that killed writers left in the project's tables.
  * @throws the first error of any step (ExpectationFailedError, AccountingError,
- *   ModelError, ModelGraphError for a cycle or an unknown selector, ...)
+ *   ModelError, ModelGraphError for a cycle or an unknown selector, ResourceError for a full disk, a
+ *   folder that cannot be written or DuckDB out of memory, ...); RunInterruptedError once `signal`
+ *   was aborted
  */
 export async function runPipeline(
   ctx: DeltaContext,
@@ -51,17 +65,41 @@ export async function runPipeline(
     bronze: Array<{ source: string; files: FileIngest[]; seconds: number }>;
     models: ModelResult[];
   } = { runId: options.runId, bronze: [], models: [] };
+  const { signal } = options;
+  const done: string[] = [];
+  const interrupted = (cause?: unknown) =>
+    new RunInterruptedError(String(signal?.reason ?? "a signal"), done, { cause });
+  // A stop request cancels the running query; the step then fails and no new one starts.
+  const cancelQuery = () => {
+    try {
+      ctx.session.connection.interrupt();
+    } catch {
+      // No query to cancel (or the engine is already closed): the next step check stops the run.
+    }
+  };
+  signal?.addEventListener("abort", cancelQuery, { once: true });
+  // The steps' engine: once stopping, their next use of it throws, so a step does no more work than
+  // a kill at that moment would leave (which recovery handles), while the run log still gets written.
+  const engine = signal === undefined ? ctx : stopsWhenAborted(ctx, signal, interrupted);
   // Long steps say they are still working: every 5 s, the time so far and DuckDB's estimate.
-  const step = <T>(label: string, work: () => Promise<T>) =>
-    withQueryProgress(
-      ctx.session,
-      ({ elapsedMs, percent }) =>
-        progress(
-          `${label}: working, ${Math.round(elapsedMs / 1000)} s${percent === undefined ? "" : ` (current query ${percent} %)`}`,
-        ),
-      work,
-    );
-  const record = (status: "succeeded" | "failed", error: string | null) =>
+  const step = async <T>(label: string, work: () => Promise<T>): Promise<T> => {
+    if (signal?.aborted) throw interrupted();
+    try {
+      const value = await withQueryProgress(
+        ctx.session,
+        ({ elapsedMs, percent }) =>
+          progress(
+            `${label}: working, ${Math.round(elapsedMs / 1000)} s${percent === undefined ? "" : ` (current query ${percent} %)`}`,
+          ),
+        work,
+      );
+      done.push(label);
+      return value;
+    } catch (error) {
+      throw signal?.aborted ? interrupted(error) : asResourceError(error, project, label);
+    }
+  };
+  const record = (status: RunStatus, error: string | null) =>
     recordRun(ctx, project, {
       runId: options.runId,
       startedAt: options.startedAt,
@@ -71,6 +109,8 @@ export async function runPipeline(
       counts: runCounts(result),
     });
   try {
+    const left = await removeLeftBehind(project);
+    if (left > 0) progress(`Removed ${left} temporary files that killed runs left in the tables`);
     const planned = await planModels(project);
     const sources = new Set(project.sources.map((s) => s.name));
     const bronzeSelectors = options.select?.filter((s) => s === "bronze" || sources.has(s));
@@ -98,13 +138,19 @@ export async function runPipeline(
         continue;
       const started = performance.now();
       const files = await step(`bronze.${source.name}`, () =>
-        ingestSource(ctx, project, source, { runId: options.runId, startedAt: options.startedAt }, progress),
+        ingestSource(
+          engine,
+          project,
+          source,
+          { runId: options.runId, startedAt: options.startedAt },
+          progress,
+        ),
       );
       result.bronze.push({ source: source.name, files, seconds: (performance.now() - started) / 1000 });
     }
     if (options.select === undefined || (modelSelectors?.length ?? 0) > 0) {
       await runModels(
-        { ctx, project, runId: options.runId, fullRefresh: options.fullRefresh ?? false },
+        { ctx: engine, project, runId: options.runId, fullRefresh: options.fullRefresh ?? false },
         planned,
         modelSelectors,
         step,
@@ -114,12 +160,50 @@ export async function runPipeline(
         },
       );
     }
-  } catch (error) {
-    await record("failed", error instanceof Error ? error.message : String(error));
+  } catch (caught) {
+    const error = signal?.aborted ? interrupted(caught) : asResourceError(caught, project, "the run");
+    const message = error instanceof Error ? error.message : String(error);
+    // A run log that cannot be written (the same full disk) must not hide why the run failed.
+    await record(error instanceof RunInterruptedError ? "interrupted" : "failed", message).catch(
+      (recordError: unknown) =>
+        progress(`Could not record the run in the run log: ${(recordError as Error).message}`),
+    );
     throw error;
+  } finally {
+    signal?.removeEventListener("abort", cancelQuery);
   }
   await record("succeeded", null);
   return result;
+}
+
+/** `ctx` whose every use throws `stop()` once `signal` is aborted. */
+function stopsWhenAborted(ctx: DeltaContext, signal: AbortSignal, stop: () => Error): DeltaContext {
+  return new Proxy(ctx, {
+    get(target, property) {
+      if (signal.aborted) throw stop();
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/**
+ * Removes what killed writers left in the temporary folders of the project's local folders: each zone
+ * and the system directory, and every table folder in them (also of tables the project no longer
+ * declares). Stores on S3 have no such folders.
+ */
+async function removeLeftBehind(project: ProjectConfig): Promise<number> {
+  const roots = [...ZONES.map((zone) => project.zones[zone]), project.systemDirectory].filter(
+    (location) => !location.startsWith("s3://"),
+  );
+  let removed = 0;
+  for (const root of roots) {
+    const children = await readdir(root, { withFileTypes: true }).catch(() => []);
+    const tables = children.filter((c) => c.isDirectory() && !c.name.startsWith("."));
+    for (const location of [root, ...tables.map((c) => childLocation(root, c.name))])
+      removed += (await storeAt(project, location).removeLeftBehind?.()) ?? 0;
+  }
+  return removed;
 }
 
 /** One line saying what a model's build did. */

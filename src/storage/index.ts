@@ -2,8 +2,15 @@
  * The storage module's public face: the `ObjectStore` port, its errors and key rules, and the stores
  * that implement it. Other modules import storage only from here.
  */
-export { InvalidKeyError, ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
+export {
+  InvalidKeyError,
+  LocalWriteError,
+  ObjectExistsError,
+  ObjectNotFoundError,
+  StorageError,
+} from "./errors.ts";
 export { compareKeys, sortKeys, validateKey, validatePrefix } from "./key.ts";
+export { makeFolders } from "./local-root.ts";
 export { LocalStore } from "./local-store.ts";
 export { MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
@@ -16,3 +23,4 @@ export {
   S3Store,
   type S3StoreOptions,
 } from "./s3-store.ts";
+export { isAlive, ownedName, ownerOf, removeLeftBehind, type StagingOwner } from "./staging-owner.ts";

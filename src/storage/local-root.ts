@@ -60,7 +60,7 @@ export class LocalRoot {
   /** The real path of the root, which it creates if missing. */
   async realRoot(): Promise<string> {
     if (this.#real === undefined) {
-      await mkdir(this.path, { recursive: true });
+      await makeFolders(this.path);
       this.#real = await realpath(this.path);
     }
     return this.#real;
@@ -81,8 +81,24 @@ export class LocalRoot {
       real = await this.realPath(key, existing);
     }
     if (existing === folder) return real;
-    await mkdir(folder, { recursive: true });
+    await makeFolders(folder);
     return this.realPath(key, folder);
+  }
+}
+
+/**
+ * Creates `path` and its missing parents. Where a folder cannot be made, the error says why: Node's
+ * recursive mkdir reports ENOENT when the file system refused with EROFS or EACCES.
+ */
+export async function makeFolders(path: string, mode?: number): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, ...(mode === undefined ? {} : { mode }) });
+  } catch (error) {
+    if (errorCode(error) !== "ENOENT" || dirname(path) === path) throw error;
+    await makeFolders(dirname(path), mode);
+    await mkdir(path, mode).catch((refused: unknown) => {
+      if (errorCode(refused) !== "EEXIST") throw refused;
+    });
   }
 }
 

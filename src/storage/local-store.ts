@@ -6,13 +6,16 @@ import type { Stats } from "node:fs";
 import { type FileHandle, link, open, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { clampRange } from "./clamp-range.ts";
-import { ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
+import { LocalWriteError, ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
 import { compareKeys, sortKeys, validatePrefix } from "./key.ts";
 import { listFiles } from "./list-files.ts";
 import { errorCode, isMissing, LocalRoot, TEMP_FOLDER, withSep } from "./local-root.ts";
 import type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
-import { writeTempFile } from "./temp-file.ts";
+import { removeLeftBehind } from "./staging-owner.ts";
+import { type TempFile, writeTempFile } from "./temp-file.ts";
 
+/** A temporary file's name before names carried their writer. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Size of the chunks `getStream` yields. */
 const STREAM_CHUNK_SIZE = 256 * 1024;
 /** How many files `list` stats at once. */
@@ -169,6 +172,11 @@ export class LocalStore implements ObjectStore {
     } catch {}
   }
 
+  /** Removes the temporary files of writers that were killed (see staging-owner.ts). */
+  async removeLeftBehind(): Promise<number> {
+    return (await removeLeftBehind(join(this.#root.path, TEMP_FOLDER), { unowned: UUID })).length;
+  }
+
   /** The absolute path of the object's file (which may not exist). @throws InvalidKeyError */
   localPath(key: string): string {
     return this.#root.lexicalPath(key);
@@ -180,7 +188,19 @@ export class LocalStore implements ObjectStore {
     options: PutOptions,
   ): Promise<ObjectMeta> {
     const path = this.#root.lexicalPath(key);
-    const temp = await writeTempFile(join(await this.#root.realRoot(), TEMP_FOLDER), body);
+    const root = await this.#root.realRoot().catch((error: unknown) => {
+      throw LocalWriteError.from(error, this.#root.path);
+    });
+    const tempFolder = join(root, TEMP_FOLDER);
+    let temp: TempFile;
+    try {
+      temp = await writeTempFile(tempFolder, body);
+    } catch (error) {
+      // A temporary file's name means nothing to a user: name the object being written.
+      if (error instanceof LocalWriteError && error.path.startsWith(tempFolder))
+        throw new LocalWriteError(path, error.code, { cause: error });
+      throw error;
+    }
     try {
       await this.#publish(key, path, temp.path, options.ifNoneMatch === true);
       return toMeta(key, temp.stats);
@@ -193,7 +213,9 @@ export class LocalStore implements ObjectStore {
   /** Gives the complete temporary file its key: `link` fails if the key exists, `rename` replaces it. */
   async #publish(key: string, path: string, temp: string, ifNoneMatch: boolean): Promise<void> {
     for (let attempt = 1; attempt <= PUBLISH_ATTEMPTS; attempt++) {
-      const folder = await this.#root.makeFolder(key, dirname(path));
+      const folder = await this.#root.makeFolder(key, dirname(path)).catch((error: unknown) => {
+        throw LocalWriteError.from(error, dirname(path));
+      });
       if (folder === undefined) continue;
       const target = join(folder, basename(path));
       try {
@@ -203,7 +225,7 @@ export class LocalStore implements ObjectStore {
         if (ifNoneMatch && errorCode(error) === "EEXIST") {
           throw new ObjectExistsError(this.location, key, { cause: error });
         }
-        if (errorCode(error) !== "ENOENT") throw error;
+        if (errorCode(error) !== "ENOENT") throw LocalWriteError.from(error, target);
       }
     }
     throw new StorageError(

@@ -70,4 +70,10 @@ export interface ObjectStore {
    * read it in place; `undefined` for remote stores (the caller downloads instead).
    */
   localPath(key: string): string | undefined;
+  /**
+   * Removes what writers that were killed left in the store's own temporary area (a local folder's
+   * `.lake-tmp`), never what a live writer still writes; returns how many entries went. Stores
+   * without such an area leave it out.
+   */
+  removeLeftBehind?(): Promise<number>;
 }

@@ -2,9 +2,15 @@
  * Retail projects for tests, from the template `lake init` writes (templates/retail), with edits to
  * its lake.json (another model, an expectation's action, S3 zones).
  */
-import { mkdir } from "node:fs/promises";
+import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { loadProject, type ProjectConfig, writeProjectTemplate } from "../../src/pipeline/index.ts";
+import { generateDataset } from "../../src/datagen/index.ts";
+import {
+  landFiles,
+  loadProject,
+  type ProjectConfig,
+  writeProjectTemplate,
+} from "../../src/pipeline/index.ts";
 
 type Config = Record<string, unknown>;
 
@@ -38,4 +44,32 @@ export function withActions(actions: Record<string, Record<string, string>>): (c
 /** An edit adding models to the template's. */
 export function withModels(models: Record<string, unknown>): (config: Config) => Config {
   return (config) => ({ ...config, models: { ...(config.models as Config), ...models } });
+}
+
+/**
+ * The retail template in `dir/name` with a generated dataset (`rows` sales rows in `files` files,
+ * small dimensions) landed and not yet run: what the resource and signal tests start from.
+ */
+export async function landedRetailProject(
+  dir: string,
+  name: string,
+  options: { readonly rows: number; readonly files?: number },
+): Promise<ProjectConfig> {
+  const project = await retailProject(dir, name);
+  const drops = join(dir, `${name}-drops`);
+  const manifest = await generateDataset({
+    out: drops,
+    rows: options.rows,
+    files: options.files ?? 2,
+    customers: 2_000,
+    products: 300,
+    locations: 40,
+    workers: 0,
+  });
+  await landFiles(
+    project,
+    manifest.files.map((f) => join(drops, f.name)),
+  );
+  await rm(drops, { recursive: true, force: true });
+  return project;
 }

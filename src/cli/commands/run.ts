@@ -1,9 +1,11 @@
 /** `lake run [--select MODEL]... [--full-refresh] [--wait SECONDS] [--project DIR] [--json]` */
-import { runProject } from "../../lake/index.ts";
+import { RunInterruptedError, runProject } from "../../lake/index.ts";
 import { intFlag } from "../args.ts";
+import { CliError } from "../cli-error.ts";
 import type { Command } from "../command.ts";
 import { printJson } from "../output.ts";
 import { runSummary } from "../run-summary.ts";
+import { SIGNAL_EXIT_CODES, withStopSignals } from "../signals.ts";
 
 const usage = `Usage: lake run [--select MODEL]... [--full-refresh] [--wait SECONDS] [--project DIR] [--json]
 
@@ -15,6 +17,9 @@ Runs the pipeline on what is new since the last run:
            quarantine, deduplication, merge), partitions (only the partitions its inputs' changes
            touch), dimension (latest row per natural key, stable surrogate keys)
 Every run is recorded in lake/_system/runs. Re-running with nothing new changes nothing.
+SIGTERM or SIGINT (Ctrl-C) stops the run at its next safe point: it is recorded as interrupted, what
+it committed is kept, and it exits 143 (130 for SIGINT); the next run completes the work. A second
+signal exits at once.
 One run at a time per project: a run holds a lease in lake/_system/lease (renewed every 10 s, expiring
 60 s after its last renewal). Another run exits 1 saying which run holds the project, or waits with
 --wait; the lease of a run that was killed is taken over once it expires.
@@ -48,15 +53,22 @@ export const run: Command = {
     const select = Array.isArray(args.values.select) ? args.values.select : undefined;
     const waitSeconds = intFlag(args, "wait") ?? 0;
     const started = performance.now();
-    const result = await runProject(
-      projectDir,
-      {
-        fullRefresh: args.values["full-refresh"] === true,
-        ...(select ? { select } : {}),
-        waitMs: waitSeconds * 1000,
-      },
-      json ? () => {} : (line: string) => io.stdout(`${line}\n`),
-    );
+    const result = await withStopSignals(io, (signal) =>
+      runProject(
+        projectDir,
+        {
+          fullRefresh: args.values["full-refresh"] === true,
+          ...(select ? { select } : {}),
+          waitMs: waitSeconds * 1000,
+          signal,
+        },
+        json ? () => {} : (line: string) => io.stdout(`${line}\n`),
+      ),
+    ).catch((error: unknown) => {
+      if (error instanceof RunInterruptedError)
+        throw new CliError(error.message, SIGNAL_EXIT_CODES[error.signal] ?? 1);
+      throw error;
+    });
     const seconds = (performance.now() - started) / 1000;
     if (json) printJson(io, { ...result, seconds });
     else io.stdout(`\n${runSummary(result, seconds)}`);
