@@ -13,6 +13,7 @@ import {
   type RunRecord,
   runLeaseStore,
 } from "../pipeline/index.ts";
+import { type ChartResult, type ChartSummary, chartSpec, listCharts } from "./charts.ts";
 import { type QualityReport, qualityReport } from "./dashboard-quality.ts";
 import {
   type TableDetail,
@@ -21,6 +22,7 @@ import {
   tableDetail,
   tableSummaries,
 } from "./dashboard-tables.ts";
+import { LakeUsageError } from "./errors.ts";
 import { type Lineage, projectLineage } from "./lineage.ts";
 import type { TableAt } from "./open-table.ts";
 import { projectEngineOptions } from "./project-engine.ts";
@@ -35,7 +37,12 @@ export interface LakeOverview {
   readonly runs: readonly RunRecord[];
   /** The run holding the project now, if any. */
   readonly running: LeaseRecord | undefined;
+  /** The built-in chart of the runs' times (none before the first run). */
+  readonly runTimes: ChartResult | undefined;
 }
+
+/** A chart of the Marts page: drawn, or why it could not be. */
+export type MartChart = ChartSummary & ({ readonly result: ChartResult } | { readonly error: string });
 
 /** How much the pages show at most. */
 export const DASHBOARD_LIMITS = {
@@ -70,15 +77,43 @@ export class Dashboard {
     }
   }
 
-  /** Tables with rows, size and freshness; recent runs; the run in progress. */
-  overview(): Promise<LakeOverview> {
-    return this.#serial(async () => ({
+  /** Tables with rows, size and freshness; recent runs and a chart of their times; the run in progress. */
+  async overview(): Promise<LakeOverview> {
+    const data = await this.#serial(async () => ({
       projectName: this.project.name,
       projectRoot: this.project.root,
       tables: await tableSummaries(this.ctx, this.project),
       runs: (await listRuns(this.ctx, this.project)).slice(0, DASHBOARD_LIMITS.runs),
       running: await currentLeaseHolder(runLeaseStore(this.project)),
     }));
+    return {
+      ...data,
+      runTimes: data.runs.length === 0 ? undefined : await chartSpec(this.project.root, "run_times"),
+    };
+  }
+
+  /**
+   * The charts lake.json declares, each drawn with those of `filters` it takes (region, category,
+   * from/to…). A chart that cannot be drawn carries the reason instead, so the others still show.
+   */
+  async marts(filters: Readonly<Record<string, string>>): Promise<MartChart[]> {
+    const charts = (await listCharts(this.project.root)).filter((c) => c.source === "project");
+    // Each chart opens an engine of its own: drawing them side by side costs about one chart's time.
+    return Promise.all(
+      charts.map(async (chart): Promise<MartChart> => {
+        try {
+          return { ...chart, result: await chartSpec(this.project.root, chart.name, { filters }) };
+        } catch (error) {
+          if (!(error instanceof LakeUsageError)) throw error;
+          return { ...chart, error: error.message };
+        }
+      }),
+    );
+  }
+
+  /** A built-in chart of the run log (`data_quality`, `run_times`). */
+  builtinChart(name: "data_quality" | "run_times"): Promise<ChartResult> {
+    return chartSpec(this.project.root, name);
   }
 
   /** One table (`zone.table`) at a version or instant (see dashboard-tables.ts). */

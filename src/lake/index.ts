@@ -60,7 +60,7 @@ export {
   sqlChartSpec,
 } from "./charts.ts";
 export { type ConformanceResult, checkTable, corpusTables } from "./conformance.ts";
-export { DASHBOARD_LIMITS, Dashboard, type LakeOverview } from "./dashboard.ts";
+export { DASHBOARD_LIMITS, Dashboard, type LakeOverview, type MartChart } from "./dashboard.ts";
 export type { ExpectationCounts, QualityReport, QuarantineSample, RunLabel } from "./dashboard-quality.ts";
 export type { TableDetail, TableFile, TableSummary } from "./dashboard-tables.ts";
 export { type DemoSummary, runDemo } from "./demo.ts";

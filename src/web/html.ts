@@ -46,6 +46,11 @@ export function jsonData(id: string, data: unknown): Html {
   return new Html(`<script type="application/json" id="${escapeHtml(id)}">${json}</script>`);
 }
 
+/** A chart the browser draws from its Vega-Lite specification; `data-rows` says how many rows it has. */
+export function chart(id: string, result: { readonly spec: unknown; readonly rows: number }): Html {
+  return html`<div class="chart" id="${id}" data-spec="${id}-spec" data-rows="${result.rows}"></div>${jsonData(`${id}-spec`, result.spec)}`;
+}
+
 /** The navigation's pages: path and label. */
 const NAV: ReadonlyArray<readonly [string, string]> = [
   ["/", "Overview"],

@@ -61,3 +61,31 @@ export function sqlText(body: unknown): string {
     throw new BadParameterError("sql", `is longer than ${MAX_SQL_LENGTH.toLocaleString("en-US")} characters`);
   return sql;
 }
+
+/** The Marts page's filters: region and category as short text, from and to as YYYY-MM or YYYY-MM-DD. */
+export function martFilters(query: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const filters: Record<string, string> = {};
+  for (const name of ["region", "category"]) {
+    const value = query[name]?.trim();
+    if (!value) continue;
+    if (value.length > 200 || /[\u0000-\u001f]/.test(value))
+      throw new BadParameterError(name, "must be a short line of text");
+    filters[name] = value;
+  }
+  for (const name of ["from", "to"]) {
+    const value = query[name]?.trim();
+    if (!value) continue;
+    if (!isMonthOrDay(value))
+      throw new BadParameterError(name, "must be a month like 2024-05 or a day like 2024-05-31");
+    filters[name] = value;
+  }
+  return filters;
+}
+
+/** `YYYY-MM` or `YYYY-MM-DD` naming a real month or day. */
+function isMonthOrDay(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(value);
+  if (m === null) return false;
+  const date = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3] ?? 1)));
+  return date.toISOString().slice(0, m[3] === undefined ? 7 : 10) === value;
+}

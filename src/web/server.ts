@@ -16,11 +16,12 @@ import {
 import { staticAsset, vendorAsset } from "./assets.ts";
 import { html, page } from "./html.ts";
 import { lineagePage } from "./pages/lineage.ts";
+import { martsPage } from "./pages/marts.ts";
 import { overviewPage } from "./pages/overview.ts";
 import { qualityPage } from "./pages/quality.ts";
 import { sqlPage } from "./pages/sql.ts";
 import { tablePage } from "./pages/table.ts";
-import { BadParameterError, sqlText, tableAt, tableName } from "./params.ts";
+import { BadParameterError, martFilters, sqlText, tableAt, tableName } from "./params.ts";
 import { accessCheck, checkBind, securityHeaders } from "./security.ts";
 
 /** The SQL console's bounds. */
@@ -104,7 +105,15 @@ export function dashboardApp(dashboard: Dashboard, token?: string): Hono {
       }),
     );
   });
-  app.get("/quality", async (c) => c.html(qualityPage(project, await dashboard.quality())));
+  app.get("/marts", async (c) => {
+    const filters = martFilters(c.req.query());
+    return c.html(martsPage(project, await dashboard.marts(filters), filters));
+  });
+  app.get("/quality", async (c) => {
+    const report = await dashboard.quality();
+    const chart = report.runs.length === 0 ? undefined : await dashboard.builtinChart("data_quality");
+    return c.html(qualityPage(project, report, chart));
+  });
   app.get("/lineage", async (c) => c.html(lineagePage(project, await dashboard.lineage())));
   app.get("/sql", async (c) =>
     c.html(

@@ -73,6 +73,7 @@ describe("lake serve in Chromium", { skip }, () => {
     const pages = {
       overview: "/",
       table: "/tables/silver.sales_enriched",
+      marts: "/marts",
       quality: "/quality",
       lineage: "/lineage",
       sql: "/sql",
@@ -99,7 +100,52 @@ describe("lake serve in Chromium", { skip }, () => {
     const expected = await count("SELECT count(*) AS n FROM silver.sales_enriched");
     assert.match((await salesRow.textContent()) ?? "", new RegExp(expected.toLocaleString("en-US")));
     await page.waitForSelector(".chart[data-rendered]");
-    assert.equal(await page.locator(".chart[data-rendered] .mark-rect path").count(), 2);
+    assert.equal(await page.locator("#run-times[data-rendered] .mark-rect.role-mark path").count(), 2);
+    await page.close();
+  });
+
+  it("each mart chart draws one mark per row of its data; the monthly one a point per month and region", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/marts`, { waitUntil: "networkidle" });
+    await page.waitForFunction(ALL_CHARTS_DRAWN);
+    const charts = await page.locator(".chart[data-rows]").all();
+    assert.deepEqual(
+      await Promise.all(charts.map((c) => c.getAttribute("id"))),
+      [
+        "monthly_revenue_by_region",
+        "revenue_margin_by_category",
+        "top_products",
+        "regional_performance",
+        "cohort_retention",
+      ].map((name) => `chart-${name}`),
+    );
+    for (const chart of charts) {
+      const marks = await chart.locator(".role-mark.mark-symbol path, .role-mark.mark-rect path").count();
+      assert.equal(
+        marks,
+        Number(await chart.getAttribute("data-rows")),
+        (await chart.getAttribute("id")) ?? "",
+      );
+    }
+    const monthsByRegion = await count(
+      "SELECT count(*) AS n FROM (SELECT DISTINCT year, month, region FROM gold.monthly_sales_summary)",
+    );
+    const monthly = page.locator("#chart-monthly_revenue_by_region .role-mark.mark-symbol path");
+    assert.equal(await monthly.count(), monthsByRegion);
+    assert.deepEqual(problems, []);
+
+    await page.fill("input[name=region]", "West");
+    await page.fill("input[name=from]", "2023-01");
+    await page.fill("input[name=to]", "2023-06");
+    await Promise.all([page.waitForURL(/region=West/), page.click("form.filters button")]);
+    await page.waitForFunction(ALL_CHARTS_DRAWN);
+    const westMonths = await count(
+      "SELECT count(DISTINCT (year, month)) AS n FROM gold.monthly_sales_summary WHERE region = 'West' AND make_date(year, month, 1) BETWEEN DATE '2023-01-01' AND DATE '2023-06-01'",
+    );
+    assert.equal(westMonths, 6);
+    assert.equal(await monthly.count(), westMonths);
+    assert.equal(await page.locator("#chart-regional_performance .role-mark.mark-rect path").count(), 1);
+    await page.screenshot({ path: join(ARTIFACTS, "marts-filtered.png"), fullPage: true });
     await page.close();
   });
 

@@ -163,7 +163,7 @@ describe("lake serve: requests", () => {
     assert.equal((await fetch(`${url}/quality`, { headers: { Cookie: "lake_token=nope" } })).status, 401);
   });
 
-  it("validates every parameter: table names of the project only, whole-number versions, real timestamps", async () => {
+  it("validates every parameter: table names of the project only, whole-number versions, real timestamps and dates", async () => {
     const cases: Array<[string, number, RegExp]> = [
       ["/tables/silver.nope", 400, /silver\.nope is not a table of the project in .*shop/],
       ["/tables/silver.sales_enrichd", 400, /did you mean silver\.sales_enriched\?/],
@@ -178,6 +178,11 @@ describe("lake serve: requests", () => {
       ["/tables/silver.sales_enriched?timestamp=yesterday", 400, /timestamp: must be an ISO-8601 timestamp/],
       ["/tables/silver.sales_enriched?version=99", 404, /version 99/i],
       ["/tables/silver.sales_enriched?timestamp=2000-01-01T00:00:00Z", 404, /./],
+      ["/marts?from=yesterday", 400, /from: must be a month like 2024-05 or a day like 2024-05-31/],
+      ["/marts?to=2024-13", 400, /to: must be a month like 2024-05 or a day like 2024-05-31/],
+      ["/marts?to=2024-02-30", 400, /to: must be a month like 2024-05 or a day like 2024-05-31/],
+      ["/marts?region=%00West", 400, /region: must be a short line of text/],
+      ["/marts?region=West%27%20OR%201%3D1--", 200, /chart-monthly_revenue_by_region/],
     ];
     for (const [path, status, message] of cases) {
       const response = await fetch(base + path);

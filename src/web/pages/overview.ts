@@ -1,17 +1,11 @@
 /** The overview page: zones and tables with rows, size and freshness; recent runs and their times. */
 import type { LakeOverview, TableSummary } from "../../lake/index.ts";
-import { dataTable, formatBytes, formatCount, type Html, html, jsonData, page, timeAgo } from "../html.ts";
+import { chart, dataTable, formatBytes, formatCount, type Html, html, page, timeAgo } from "../html.ts";
 
 const ZONES = ["bronze", "silver", "gold", "_system"] as const;
 
 /** The overview page's HTML. */
 export function overviewPage(o: LakeOverview): string {
-  const runs = o.runs.map((r) => ({
-    run: r.runId,
-    started: new Date(r.startedAt).toISOString(),
-    seconds: Math.round(r.endedAt - r.startedAt) / 1000,
-    status: r.status,
-  }));
   const body = html`
 <p class="lead">Project <code>${o.projectRoot}</code>.
 ${o.running ? html`<span class="badge running">running: ${o.running.runId} since ${timeAgo(o.running.startedAt)}</span>` : html`<span class="badge idle">no run in progress</span>`}</p>
@@ -32,11 +26,10 @@ ${o.running ? html`<span class="badge running">running: ${o.running.runId} since
   )}</tbody></table></div></section>
 <section><h2>Recent runs</h2>
 ${
-  runs.length === 0
+  o.runs.length === 0
     ? html`<p class="muted">No run yet: <code>lake run</code> records one here.</p>`
     : html`
-<div class="chart" data-spec="run-times"></div>
-${jsonData("run-times", runTimesSpec(runs))}
+${o.runTimes ? chart("run-times", o.runTimes) : ""}
 ${dataTable(
   ["run", "started", "status", "seconds", "error"],
   o.runs.map((r) => [
@@ -49,7 +42,13 @@ ${dataTable(
 )}`
 }
 </section>`;
-  return page({ title: "Overview", project: o.projectName, active: "/", body, charts: runs.length > 0 });
+  return page({
+    title: "Overview",
+    project: o.projectName,
+    active: "/",
+    body,
+    charts: o.runTimes !== undefined,
+  });
 }
 
 function zoneCard(zone: string, tables: readonly TableSummary[]): Html {
@@ -61,30 +60,4 @@ function zoneCard(zone: string, tables: readonly TableSummary[]): Html {
 <p><b>${written.length}</b> of ${tables.length} tables written</p>
 <p><b>${formatCount(rows)}</b> rows · ${formatBytes(size)}</p>
 <p>updated ${newest === 0 ? "never" : timeAgo(newest)}</p></div>`;
-}
-
-/** A bar per run: how long it took, coloured by its status. */
-function runTimesSpec(runs: ReadonlyArray<Record<string, unknown>>): unknown {
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: "Run times",
-    width: "container",
-    height: 160,
-    data: { values: [...runs].reverse() },
-    mark: { type: "bar", tooltip: true },
-    encoding: {
-      x: {
-        field: "run",
-        type: "ordinal",
-        sort: null,
-        axis: { labels: false, title: "run (oldest → newest)" },
-      },
-      y: { field: "seconds", type: "quantitative", title: "seconds" },
-      color: {
-        field: "status",
-        type: "nominal",
-        scale: { domain: ["succeeded", "failed"], range: ["#4c78a8", "#e45756"] },
-      },
-    },
-  };
 }

@@ -1,9 +1,9 @@
 /** The data-quality page: expectations with their action and counts per run, quarantine samples, rejected files. */
-import type { QualityReport } from "../../lake/index.ts";
-import { dataTable, html, page, timeAgo } from "../html.ts";
+import type { ChartResult, QualityReport } from "../../lake/index.ts";
+import { chart, dataTable, html, page, timeAgo } from "../html.ts";
 
 /** The data-quality page's HTML. */
-export function qualityPage(project: string, q: QualityReport): string {
+export function qualityPage(project: string, q: QualityReport, failures: ChartResult | undefined): string {
   const runHeads = q.runs.map(
     (r) =>
       html`<th class="num" title="${r.runId}">${timeAgo(r.startedAt)}${r.status === "failed" ? html` <span class="badge failed">failed</span>` : ""}</th>`,
@@ -14,6 +14,7 @@ export function qualityPage(project: string, q: QualityReport): string {
 <p class="lead">Counts are rows per run, newest run first; – means the run did not build that table.</p>
 <section><h2>Expectations</h2>
 ${q.runs.length === 0 ? html`<p class="muted">No run yet.</p>` : ""}
+${failures ? chart("failures", failures) : ""}
 <div class="scroll"><table class="data" id="expectations"><thead><tr><th>table</th><th>rule</th><th>action</th><th>meaning</th>${runHeads}</tr></thead>
 <tbody>${q.expectations.map(
     (e) =>
@@ -45,7 +46,7 @@ ${
         q.rejectedFiles.map((f) => [f.file, f.state, f.last?.reason ?? null, f.size]),
       )
 }</section>`;
-  return page({ title: "Data quality", project, active: "/quality", body });
+  return page({ title: "Data quality", project, active: "/quality", body, charts: failures !== undefined });
 }
 
 /** The values with the failed rules moved to the front, where they are seen first. */
