@@ -68,7 +68,7 @@ export function martFilters(query: Readonly<Record<string, string | undefined>>)
   for (const name of ["region", "category"]) {
     const value = query[name]?.trim();
     if (!value) continue;
-    if (value.length > 200 || /[\u0000-\u001f]/.test(value))
+    if (value.length > 200 || /\p{Cc}/u.test(value))
       throw new BadParameterError(name, "must be a short line of text");
     filters[name] = value;
   }

@@ -3,6 +3,7 @@ import { startDashboard, UnsafeBindError } from "../../web/index.ts";
 import { intFlag, PROJECT_OPTION, projectFlag } from "../args.ts";
 import { CliError } from "../cli-error.ts";
 import type { Command } from "../command.ts";
+import { withStopSignals } from "../signals.ts";
 
 const usage = `Usage: lake serve [--port N] [--host H] [--token T] [--project DIR]
 
@@ -19,14 +20,6 @@ Options:
   --token T       an access token every request must carry (default: $LAKE_SERVE_TOKEN); open the
                   printed address once, with ?token=…, and the browser keeps it in a cookie
   --project DIR   the project folder (default: the current folder or the nearest parent with lake.json)`;
-
-/** Resolves when the process is asked to stop (Ctrl+C or SIGTERM). */
-function stopRequested(): Promise<string> {
-  return new Promise((resolve) => {
-    process.once("SIGINT", () => resolve("SIGINT"));
-    process.once("SIGTERM", () => resolve("SIGTERM"));
-  });
-}
 
 export const serve: Command = {
   summary: "the dashboard: tables, time travel, charts, quality, lineage, SQL (read-only)",
@@ -65,7 +58,11 @@ export const serve: Command = {
       throw error;
     }
     io.stdout(`Dashboard at ${running.url}\nStop it with Ctrl+C.\n`);
-    await stopRequested();
+    // The server holds no work to finish: the first signal closes it.
+    await withStopSignals(
+      io,
+      (signal) => new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true })),
+    );
     await running.close();
   },
 };

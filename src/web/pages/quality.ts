@@ -6,7 +6,7 @@ import { chart, dataTable, html, page, timeAgo } from "../html.ts";
 export function qualityPage(project: string, q: QualityReport, failures: ChartResult | undefined): string {
   const runHeads = q.runs.map(
     (r) =>
-      html`<th class="num" title="${r.runId}">${timeAgo(r.startedAt)}${r.status === "failed" ? html` <span class="badge failed">failed</span>` : ""}</th>`,
+      html`<th class="num" title="${r.runId}">${timeAgo(r.startedAt)}${r.status === "succeeded" ? "" : html` <span class="badge failed">${r.status}</span>`}</th>`,
   );
   const counts = (values: ReadonlyArray<number | null>) =>
     values.map((n) => html`<td class="num${n !== null && n > 0 ? " hot" : ""}">${n ?? "–"}</td>`);
