@@ -31,6 +31,8 @@ export const OKABE_ITO = [
 
 const WIDTH = 640;
 const HEIGHT = 320;
+/** The least room a category gets on a discrete axis: its label is about 12 px high. */
+const CATEGORY_STEP = 18;
 const NUMBER_FORMATS: Readonly<Record<string, string>> = {
   currency: "$,.3~s",
   integer: ",.0f",
@@ -93,8 +95,8 @@ export function buildChartSpec(design: ChartDesign, data: ChartData): TopLevelSp
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: design.title, ...(design.description ? { subtitle: design.description } : {}) },
     ...(design.description ? { description: design.description } : {}),
-    width: WIDTH,
-    height: HEIGHT,
+    width: extent(typeOf(design.x), values, design.x.field, WIDTH),
+    height: extent(typeOf(design.y), values, design.y.field, HEIGHT),
     background: "white",
     padding: 12,
     data: { values },
@@ -121,6 +123,17 @@ function inferType(rows: ChartData["rows"], c: ChannelDesign): FieldType {
   if (value === undefined && c.format !== undefined)
     return TIME_FORMATS[c.format] !== undefined ? "temporal" : "quantitative";
   return "nominal";
+}
+
+/** A plot's width or height: the default, or room for each category when there are many (a heatmap's rows). */
+function extent(
+  type: FieldType,
+  values: ReadonlyArray<Record<string, unknown>>,
+  field: string,
+  size: number,
+): number {
+  if (type !== "ordinal" && type !== "nominal") return size;
+  return Math.max(size, new Set(values.map((v) => v[field])).size * CATEGORY_STEP);
 }
 
 function coerce(value: unknown, type: FieldType): unknown {

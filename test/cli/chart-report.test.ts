@@ -7,8 +7,8 @@ import { lake, makeTempDir, removeDir } from "../helpers/cli.ts";
 import { miniRetailLake } from "../helpers/retail-lake.ts";
 import { retailProject } from "../helpers/retail-project.ts";
 
-// lake chart and lake report over the mini retail lake (test/helpers/retail-lake.ts): sales in
-// January and March 2023, in the North and West regions.
+// lake chart and lake report over the mini retail lake (test/helpers/retail-lake.ts): five sales in
+// January and March 2023, in the North and West regions, 156.75 in all.
 describe("lake chart and lake report", () => {
   let dir: string;
   let project: string;
@@ -171,8 +171,8 @@ describe("lake chart and lake report", () => {
     for (const id of ["figures", "charts", "last-run", "data-quality", "tables", "lineage"])
       assert.match(html, new RegExp(`<section id="${id}">`), id);
     assert.equal((html.match(/<svg [^>]*class="marks"/g) ?? []).length, 7, "every chart inline");
-    assert.match(html, /<div class="value">\$131\.25<\/div><div class="label">Revenue<\/div>/);
-    assert.match(html, /<div class="value">4<\/div><div class="label">Orders<\/div>/);
+    assert.match(html, /<div class="value">\$156\.75<\/div><div class="label">Revenue<\/div>/);
+    assert.match(html, /<div class="value">5<\/div><div class="label">Orders<\/div>/);
     // The rule table: sales_enriched.quantity_positive quarantined one row in the first run, none in the second.
     assert.match(
       html,

@@ -16,8 +16,9 @@ import {
 import { svgMarks, svgTexts } from "../helpers/chart-output.ts";
 import { miniRetailLake } from "../helpers/retail-lake.ts";
 
-// The mini lake's sales that reach silver: January North Tools 20.00 and West Electronics 22.95;
-// March North Electronics 40.80 and West Tools 47.50 (see test/pipeline/retail-pipeline.test.ts).
+// The mini lake's sales that reach silver (test/helpers/retail-lake.ts): January North Tools 20.00
+// (C1) and West Electronics 22.95 (C3); March North Electronics 40.80 (C4) and 25.50 (C1, back
+// two months after first buying), West Tools 47.50 (C2).
 const values = (chart: ChartResult) =>
   (chart.spec as { data: { values: Array<Record<string, unknown>> } }).data.values;
 
@@ -69,7 +70,7 @@ describe("the project's charts over the mini retail lake", () => {
       revenue_margin_by_category: ["rect", 4],
       top_products: ["rect", 2],
       regional_performance: ["rect", 2],
-      cohort_retention: ["rect", 2],
+      cohort_retention: ["rect", 1],
       run_times: ["rect", 2],
     };
     for (const [name, [mark, count]] of Object.entries(expected)) {
@@ -83,9 +84,9 @@ describe("the project's charts over the mini retail lake", () => {
     const cells = svgMarks(
       await renderChart((await chartSpec(project, "cohort_retention")).spec, "svg"),
     ).rect;
+    // January's cohort is C1 and C3, and C1 buys again in March; March's cohort (C2, C4) has no later month.
     assert.deepEqual(cells, [
-      "Months since first purchase: 0; Cohort (first purchase): 2023-01; Retention: 100%",
-      "Months since first purchase: 0; Cohort (first purchase): 2023-03; Retention: 100%",
+      "Months since first purchase: 2; Cohort (first purchase): 2023-01; Retention: 50%",
     ]);
   });
 
@@ -112,7 +113,7 @@ describe("the project's charts over the mini retail lake", () => {
       values(north).map((v) => [new Date(v.month as number).toISOString().slice(0, 7), v.revenue]),
       [
         ["2023-01", 20],
-        ["2023-03", 40.8],
+        ["2023-03", 66.3],
       ],
     );
     assert.deepEqual(north.filters, { region: "North" });

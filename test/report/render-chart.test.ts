@@ -138,6 +138,21 @@ describe("charts drawn without a browser", () => {
     );
   });
 
+  it("a discrete axis with many categories gets room for each (a heatmap of 48 cohorts)", () => {
+    const rows = Array.from({ length: 48 }, (_, i) => ({ cohort: `c${i}`, month: 1, share: 0.1 }));
+    const spec = buildChartSpec(
+      {
+        title: "Retention",
+        mark: "rect",
+        x: { field: "month", type: "ordinal" },
+        y: { field: "cohort", type: "ordinal" },
+        color: { field: "share" },
+      },
+      { columns: ["cohort", "month", "share"], rows },
+    ) as { width: number; height: number };
+    assert.deepEqual([spec.width, spec.height], [640, 48 * 18]);
+  });
+
   it("a chart with no rows still draws its titles", async () => {
     const svg = await renderChart(buildChartSpec(LINE, { columns: MONTHLY.columns, rows: [] }), "svg");
     assert.ok(svgTexts(svg).includes("Monthly revenue by region"));
