@@ -14,8 +14,8 @@ import { Construct } from "constructs";
 import { lakeS3Statements } from "./lake-access-policy.ts";
 import { type DeployedProject, PROJECT_DIR_IN_IMAGE } from "./lake-project.ts";
 
-/** The port `lake serve` listens on, on the instance's loopback interface only. */
-export const DASHBOARD_PORT = 8080;
+/** The port `lake serve` listens on (its default), on the instance's loopback interface only. */
+export const DASHBOARD_PORT = 4300;
 
 export interface DashboardInstanceProps {
   readonly vpc: ec2.IVpc;
@@ -49,8 +49,9 @@ export class DashboardInstance extends Construct {
       "dnf install -y docker",
       "systemctl enable --now docker",
       `aws ecr get-login-password --region ${region} | docker login --username AWS --password-stdin ${registry}`,
-      // Published on loopback only: the SSM session forwards to it; nothing else can reach it.
-      `docker run -d --restart unless-stopped --name lake-dashboard -p 127.0.0.1:${DASHBOARD_PORT}:${DASHBOARD_PORT} ${props.image.imageUri} serve --project ${PROJECT_DIR_IN_IMAGE} --host 0.0.0.0 --port ${DASHBOARD_PORT}`,
+      // The host's network: lake serve listens on the instance's loopback address (its default), which
+      // only the SSM port forward reaches, so it needs no token.
+      `docker run -d --restart unless-stopped --network host --name lake-dashboard ${props.image.imageUri} serve --project ${PROJECT_DIR_IN_IMAGE} --port ${DASHBOARD_PORT}`,
     );
 
     const securityGroup = new ec2.SecurityGroup(this, "SecurityGroup", {
