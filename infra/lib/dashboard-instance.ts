@@ -4,7 +4,7 @@
  * group has no inbound rule; the Auto Scaling group (of one) starts a new instance when Spot reclaims
  * the old one. The instance may only read the lake's buckets.
  */
-import { Stack } from "aws-cdk-lib";
+import { Fn, Stack } from "aws-cdk-lib";
 import * as autoscaling from "aws-cdk-lib/aws-autoscaling";
 import * as ec2 from "aws-cdk-lib/aws-ec2";
 import type * as ecrAssets from "aws-cdk-lib/aws-ecr-assets";
@@ -43,7 +43,7 @@ export class DashboardInstance extends Construct {
     this.role = role;
 
     const { region } = Stack.of(this);
-    const registry = props.image.imageUri.split("/")[0];
+    const registry = Fn.select(0, Fn.split("/", props.image.imageUri));
     const userData = ec2.UserData.forLinux();
     userData.addCommands(
       "dnf install -y docker",

@@ -236,6 +236,15 @@ describe("the lake's stack", () => {
     const data = prop<Record<string, unknown>>(template, "LaunchTemplateData");
     assert.deepEqual(data.MetadataOptions, { HttpPutResponseHopLimit: 2, HttpTokens: "required" });
     assert.equal(data.KeyName, undefined);
+    const userData = JSON.stringify(data.UserData);
+    assert.match(
+      userData,
+      /docker login --username AWS --password-stdin ",\{"Fn::Select":\[0,\{"Fn::Split":\["\/"/,
+    );
+    assert.match(
+      userData,
+      /docker run -d --restart unless-stopped --network host --name lake-dashboard ".*" serve --project \/project --port 4300"/,
+    );
     assert.equal((data.InstanceMarketOptions as { MarketType: string }).MarketType, "spot");
     assert.equal((data.BlockDeviceMappings as { Ebs: { Encrypted: boolean } }[])[0]?.Ebs.Encrypted, true);
     synthesized.template.hasResourceProperties("AWS::AutoScaling::AutoScalingGroup", {
