@@ -55,15 +55,13 @@ function ensureChromium(): void {
   if (existsSync(path)) return;
   process.stderr.write(`No browser at ${path}: installing Debian's chromium with apt-get...\n`);
   const sudo = process.getuid?.() === 0 ? [] : ["sudo", "-n"];
-  const run = (...command: string[]) =>
-    spawnSync(
-      sudo[0] ?? (command[0] as string),
-      [...sudo.slice(1), ...(sudo.length > 0 ? command : command.slice(1))],
-      {
-        stdio: "inherit",
-        env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" },
-      },
-    ).status === 0;
+  const run = (...command: string[]) => {
+    const [file, ...args] = [...sudo, ...command] as [string, ...string[]];
+    return (
+      spawnSync(file, args, { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } })
+        .status === 0
+    );
+  };
   if (run("apt-get", "update") && run("apt-get", "install", "-y", "chromium") && existsSync(path)) return;
   process.stderr.write(`Could not install chromium at ${path}.\n`);
   if (process.env.CI) process.exit(1);

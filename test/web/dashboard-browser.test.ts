@@ -167,6 +167,53 @@ describe("lake serve in Chromium", { skip }, () => {
     await page.close();
   });
 
+  it("the data-quality page shows each expectation's action and failed rows per run, and quarantined rows with their rules", async () => {
+    const { page, problems } = await openPage();
+    await page.goto(`${base}/quality`, { waitUntil: "networkidle" });
+    const runs = (await queryProject(projectDir, "SELECT counts FROM _system.runs ORDER BY started_at DESC"))
+      .rows;
+    const counts = runs.map(
+      (r) =>
+        JSON.parse(String(r.counts)) as {
+          models: Record<string, { expectations: Record<string, { action: string; failed: number }> }>;
+        },
+    );
+    const rules = counts[0]?.models["silver.sales_enriched"]?.expectations ?? {};
+    assert.ok(Object.keys(rules).length >= 10);
+    for (const [rule, { action }] of Object.entries(rules)) {
+      const cells = await page
+        .locator("#expectations tbody tr", { has: page.locator(`code:text-is("${rule}")`) })
+        .filter({ hasText: "silver.sales_enriched" })
+        .locator("td")
+        .allTextContents();
+      const perRun = counts.map((c) =>
+        String(c.models["silver.sales_enriched"]?.expectations[rule]?.failed ?? "–"),
+      );
+      assert.deepEqual(
+        [cells[0], cells[1], cells[2], ...cells.slice(4)],
+        ["silver.sales_enriched", rule, action, ...perRun],
+      );
+    }
+    assert.ok(
+      counts.some(
+        (c) => (c.models["silver.sales_enriched"]?.expectations.quantity_positive?.failed ?? 0) > 0,
+      ),
+    );
+    const sample = page.locator("h3", { hasText: "silver.sales_enriched_quarantine" });
+    assert.equal(await sample.count(), 1);
+    const headers = await page
+      .locator("h3:has-text('silver.sales_enriched_quarantine') + div table th")
+      .allTextContents();
+    assert.equal(headers[0], "failed_rules");
+    assert.ok(
+      (await page.locator("h3:has-text('silver.sales_enriched_quarantine') + div table tbody tr").count()) >
+        0,
+    );
+    await page.waitForSelector("#failures[data-rendered]");
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it("the lineage graph has a node for every table and every source, each table linking to its page", async () => {
     const { page } = await openPage();
     await page.goto(`${base}/lineage`, { waitUntil: "networkidle" });
@@ -216,7 +263,7 @@ describe("lake serve in Chromium", { skip }, () => {
     await page.close();
   });
 
-  it("the SQL console shows the refusal of a statement that writes, and runs nothing", async () => {
+  it("the SQL console shows the refusal of a statement that writes", async () => {
     const { page } = await openPage();
     await page.goto(`${base}/sql`, { waitUntil: "networkidle" });
     await page.fill("#sql-text", "COPY (SELECT 1) TO 'x.csv'");
