@@ -18,7 +18,7 @@ ${failures ? chart("failures", failures) : ""}
 <div class="scroll"><table class="data" id="expectations"><thead><tr><th>table</th><th>rule</th><th>action</th><th>meaning</th>${runHeads}</tr></thead>
 <tbody>${q.expectations.map(
     (e) =>
-      html`<tr><td><a href="/tables/${e.table}">${e.table}</a></td><td><code>${e.rule}</code></td><td><span class="badge ${e.action}">${e.action}</span></td><td>${e.description}</td>${counts(e.failed)}</tr>`,
+      html`<tr><td><a href="/tables/${e.table}">${e.table}</a></td><td><code>${e.rule}</code></td><td><span class="badge ${e.action}">${e.action}</span></td><td class="wrap">${e.description}</td>${counts(e.failed)}</tr>`,
   )}</tbody></table></div></section>
 <section><h2>Rejected lines (bronze)</h2>
 <div class="scroll"><table class="data"><thead><tr><th>source</th>${runHeads}</tr></thead>
