@@ -44,24 +44,25 @@ export async function tableSummaries(ctx: DeltaContext, project: ProjectConfig):
         role: "system" as const,
       })),
   ];
-  return Promise.all(
-    tables.map(async ({ zone, table, declaredBy, role }) => {
-      const name = `${zone}.${table}`;
-      const snapshot = await loadIfExists(ctx, projectTableStore(project, name));
-      return {
-        name,
-        zone,
-        role,
-        declaredBy,
-        exists: snapshot !== undefined,
-        version: snapshot?.version ?? null,
-        files: snapshot?.numFiles ?? null,
-        rows: snapshot === undefined ? null : rowCount(snapshot),
-        sizeBytes: snapshot === undefined ? null : sizeOf(snapshot),
-        lastCommit: snapshot?.timestamp ?? null,
-      };
-    }),
-  );
+  // One at a time: loading a snapshot may read a checkpoint through the session's one connection.
+  const summaries: TableSummary[] = [];
+  for (const { zone, table, declaredBy, role } of tables) {
+    const name = `${zone}.${table}`;
+    const snapshot = await loadIfExists(ctx, projectTableStore(project, name));
+    summaries.push({
+      name,
+      zone,
+      role,
+      declaredBy,
+      exists: snapshot !== undefined,
+      version: snapshot?.version ?? null,
+      files: snapshot?.numFiles ?? null,
+      rows: snapshot === undefined ? null : rowCount(snapshot),
+      sizeBytes: snapshot === undefined ? null : sizeOf(snapshot),
+      lastCommit: snapshot?.timestamp ?? null,
+    });
+  }
+  return summaries;
 }
 
 /** One data file of a snapshot with its statistics (values as JSON text, long numbers exact). */
