@@ -52,4 +52,13 @@ const result = await runCrashHarness({
 });
 const elapsed = ((performance.now() - started) / 1000).toFixed(0);
 process.stdout.write(`${result.passed} passed, ${result.failed} failed (${elapsed} s)\n`);
+const stops = result.results.flatMap((r) => (r.stopMs === undefined ? [] : [r.stopMs])).sort((a, b) => a - b);
+if (stops.length > 0) {
+  // Spot sends SIGTERM two minutes before it takes the machine; the stop must fit well inside.
+  const median = stops[Math.floor((stops.length - 1) / 2)] as number;
+  const max = stops.at(-1) as number;
+  process.stdout.write(
+    `SIGTERM to exit over ${stops.length} stopped runs: median ${Math.round(median)} ms, max ${Math.round(max)} ms (Spot allows 120 s)\n`,
+  );
+}
 process.exitCode = result.failed > 0 ? 1 : 0;

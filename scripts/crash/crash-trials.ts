@@ -50,6 +50,8 @@ export interface TrialResult {
   readonly line: string;
   /** The trial's project, kept when it failed and `keepFailed` was asked for. */
   readonly keptAt?: string;
+  /** With SIGTERM: how long `lake run` took from the signal to its exit. */
+  readonly stopMs?: number;
 }
 
 /** Options of a harness run. */
@@ -202,12 +204,19 @@ export async function runTrial(
   const dir = await mkdtemp(join(prepared.root, `trial-${trial.number}-`));
   const project = join(dir, "project");
   const notes: string[] = [];
+  let stopMs: number | undefined;
   const finish = async (ok: boolean, verdict: string): Promise<TrialResult> => {
     const keep = !ok && options.keepFailed === true;
     if (!keep) await rm(dir, { recursive: true, force: true });
     const note = notes.length > 0 ? ` [${notes.join("; ")}]` : "";
     const line = `trial ${trial.number} ${trial.label}: ${verdict}${note}${keep ? ` (kept at ${project})` : ""}`;
-    return { trial, ok, line, ...(keep ? { keptAt: project } : {}) };
+    return {
+      trial,
+      ok,
+      line,
+      ...(keep ? { keptAt: project } : {}),
+      ...(stopMs === undefined ? {} : { stopMs }),
+    };
   };
   try {
     await copyProject(trial.step.before, project);
@@ -217,6 +226,7 @@ export async function runTrial(
     if (args === undefined) throw new Error(`a trial cannot kill the step "${first.kind}"`);
     const killed = await runLake(args, { kill: trial.kill });
     if (trial.kill.kind === "term") {
+      stopMs = killed.stopMs;
       const stopped = await checkStopped(project, killed);
       if (stopped !== undefined) return await finish(false, `FAILED: ${stopped}`);
       notes.push(
