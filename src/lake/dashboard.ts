@@ -3,6 +3,7 @@
  * (so each table's log is replayed once and only new commits are read after), and a confined SQL
  * console beside it. Calls are served one at a time on the engine; nothing here writes.
  */
+import { DeltaError } from "../delta/index.ts";
 import { DeltaContext } from "../engine/index.ts";
 import {
   currentLeaseHolder,
@@ -94,7 +95,8 @@ export class Dashboard {
 
   /**
    * The charts lake.json declares, each drawn with those of `filters` it takes (region, category,
-   * from/to…). A chart that cannot be drawn carries the reason instead, so the others still show.
+   * from/to…). A chart that cannot be drawn (its table not built yet, its query failing) carries the
+   * reason instead, so the others still show.
    */
   async marts(filters: Readonly<Record<string, string>>): Promise<MartChart[]> {
     const charts = (await listCharts(this.project.root)).filter((c) => c.source === "project");
@@ -104,7 +106,8 @@ export class Dashboard {
         try {
           return { ...chart, result: await chartSpec(this.project.root, chart.name, { filters }) };
         } catch (error) {
-          if (!(error instanceof LakeUsageError)) throw error;
+          // A chart over a table no run has built yet shows why, like one whose query fails.
+          if (!(error instanceof LakeUsageError || error instanceof DeltaError)) throw error;
           return { ...chart, error: error.message };
         }
       }),

@@ -4,7 +4,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Dashboard } from "../../src/lake/index.ts";
+import { Dashboard, initProject } from "../../src/lake/index.ts";
 import { checkBind, isLoopback, type RunningDashboard, startDashboard } from "../../src/web/index.ts";
 import { lake } from "../helpers/cli.ts";
 import { buildServedLake } from "../helpers/served-lake.ts";
@@ -266,5 +266,37 @@ describe("lake serve: requests", () => {
     } finally {
       dashboard.close();
     }
+  });
+});
+
+describe("lake serve: a project no run has built yet", () => {
+  let dir: string;
+  let server: RunningDashboard;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "lake-serve-empty-"));
+    await initProject(join(dir, "p"), "empty");
+    server = await startDashboard({ projectDir: join(dir, "p"), port: 0 });
+  });
+  after(async () => {
+    await server?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("opens every page, the Marts page giving each chart's reason, and names the missing table", async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    for (const path of ["/", "/quality", "/lineage", "/sql"])
+      assert.equal((await fetch(base + path)).status, 200, path);
+    const marts = await fetch(`${base}/marts`);
+    assert.equal(marts.status, 200);
+    const reasons = [...(await marts.text()).matchAll(/<p class="error">([^<]*)<\/p>/g)].map((m) => m[1]);
+    assert.equal(reasons.length, 5);
+    assert.match(
+      reasons[0] ?? "",
+      /^No Delta table at file:\/\/.*\/lake\/gold\/monthly_sales_summary: there is no _delta_log\/ with commits$/,
+    );
+    const table = await fetch(`${base}/tables/silver.sales_enriched`);
+    assert.equal(table.status, 404);
+    assert.match(await table.text(), /No Delta table at file:\/\/.*\/lake\/silver\/sales_enriched/);
+    assert.match(await (await fetch(base)).text(), /No run yet: <code>lake run<\/code> records one here\./);
   });
 });
