@@ -2,7 +2,7 @@
  * `lake report`: gathers what the lake knows (key figures, charts, the run log, the landing log, the
  * tables and their lineage) and has report/ write it as one self-contained HTML file.
  */
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, stat, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { DeltaError } from "../delta/index.ts";
 import {
@@ -46,7 +46,7 @@ export interface ReportSummary {
  * Writes the report of the project in `projectDir` to `<outDir>/report.html` (default: the project's
  * `report/` folder). A chart or figure that cannot be computed shows its problem in the report rather
  * than stopping it.
- * @throws ProjectConfigError for a project that cannot be loaded.
+ * @throws ProjectConfigError for a project that cannot be loaded; LakeUsageError when `outDir` is a file.
  */
 export async function writeReport(
   projectDir: string,
@@ -55,6 +55,8 @@ export async function writeReport(
   const content = await gatherReport(projectDir);
   const project = await loadProject(projectDir);
   const dir = resolve(options.outDir ?? join(project.root, "report"));
+  if ((await stat(dir).catch(() => undefined))?.isDirectory() === false)
+    throw new LakeUsageError(`${dir} is a file: give the folder to write ${REPORT_FILE} into`);
   await mkdir(dir, { recursive: true });
   const path = join(dir, REPORT_FILE);
   const html = reportHtml(content);

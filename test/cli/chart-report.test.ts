@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { darkPixels, pngSize, svgMarks, svgTexts } from "../helpers/chart-output.ts";
@@ -182,6 +182,18 @@ describe("lake chart and lake report", () => {
     const nodes = [...html.matchAll(/<g class="node" data-id="([^"]+)"/g)].map((m) => m[1]);
     for (const table of new Set(tables.filter((t) => /^(bronze|silver|gold)\.[a-z_]+$/.test(t ?? ""))))
       assert.ok(nodes.includes(table), `lineage has ${table}`);
+  });
+
+  it("lake report --out naming a file, and lake chart --out in a missing folder, are usage errors", async () => {
+    const file = join(dir, "notes.txt");
+    await writeFile(file, "a file, not a folder");
+    const report = await lake("report", "--out", file, "--project", project);
+    assert.equal(report.code, 2);
+    assert.equal(report.stderr, `lake: ${file} is a file: give the folder to write report.html into\n`);
+    const missing = join(dir, "no-such-folder", "x.svg");
+    const chart = await lake("chart", "run_times", "--out", missing, "--project", project);
+    assert.equal(chart.code, 2);
+    assert.equal(chart.stderr, `lake: ${missing}: no such file or folder\n`);
   });
 
   it("lake report on a project with no run yet writes the report and says which charts wait", async () => {

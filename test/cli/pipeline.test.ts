@@ -24,7 +24,7 @@ describe("lake init / ingest / run / status", () => {
     assert.equal(first.code, 0, first.stderr);
     assert.equal(
       first.stdout,
-      `Created ${project}/lake.json with sources sales, customers, products, locations and 8 models (models/, macros/).\nNext: lake ingest FILE... (or lake generate), then lake run.\n`,
+      `Created ${project}/lake.json with sources sales, customers, products, locations and 8 models (models/, macros/, charts/).\nNext: lake ingest FILE... (or lake generate), then lake run.\n`,
     );
     const again = await lake("init", project);
     assert.deepEqual(again, {

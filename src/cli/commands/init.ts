@@ -13,6 +13,7 @@ Creates a Medallion Lake project in DIR (default: the current folder) from the r
   macros/          DuckDB macros the models use (cleaning.sql: clean_text, parse_date, ...)
   models/silver/   dim_customer, dim_product, dim_location, sales_enriched (one SELECT each)
   models/gold/     monthly_sales_summary, top_products_monthly, regional_performance, customer_cohorts
+  charts/          the charts' SQL (lake chart, lake report): revenue by region, cohort retention, ...
 Edit them to add sources and models, change rules, or move zones (see the README).
 
 Options:
@@ -35,7 +36,7 @@ export const init: Command = {
       return;
     }
     io.stdout(
-      `Created ${project.root}/lake.json with sources ${project.sources.map((s) => s.name).join(", ")} and ${project.models.length} models (models/, macros/).\n`,
+      `Created ${project.root}/lake.json with sources ${project.sources.map((s) => s.name).join(", ")} and ${project.models.length} models (models/, macros/, charts/).\n`,
     );
     io.stdout(`Next: lake ingest FILE... (or lake generate), then lake run.\n`);
   },
