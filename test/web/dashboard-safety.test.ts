@@ -90,6 +90,31 @@ describe("lake serve: requests", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it("refuses a port in use (exit 1) and an address not of this machine (exit 2), with the reason", async () => {
+    const busy = await lake("serve", "--project", projectDir, "--port", String(open.port));
+    assert.deepEqual(busy, {
+      code: 1,
+      stdout: "",
+      stderr: `lake: Port ${open.port} on 127.0.0.1 is in use; choose another with --port\n`,
+    });
+    const foreign = await lake(
+      "serve",
+      "--project",
+      projectDir,
+      "--host",
+      "203.0.113.9",
+      "--token",
+      "t",
+      "--port",
+      "0",
+    );
+    assert.deepEqual(foreign, {
+      code: 2,
+      stdout: "",
+      stderr: "lake: Cannot listen on 203.0.113.9: it is not an address of this machine (EADDRNOTAVAIL)\n",
+    });
+  });
+
   it("sets the security headers on pages, scripts and errors", async () => {
     for (const path of ["/", "/static/app.js", "/vendor/vega.min.js", "/no/such/page"]) {
       const response = await fetch(base + path);
