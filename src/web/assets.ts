@@ -22,6 +22,24 @@ const VENDOR: Readonly<Record<string, () => string>> = {
   // The packages export only their ES modules; the browser builds sit beside them in build/.
   "vega.min.js": () => join(dirname(require.resolve("vega")), "vega.min.js"),
   "vega-lite.min.js": () => join(dirname(require.resolve("vega-lite")), "vega-lite.min.js"),
+  "vega-interpreter.js": () => join(dirname(require.resolve("vega-interpreter")), "vega-interpreter.js"),
+};
+
+/**
+ * vega-interpreter (which evaluates chart expressions without `Function()`, so the policy needs no
+ * 'unsafe-eval') ships only as an ES module importing three names from `vega-util`, a bare name a
+ * browser cannot resolve; the vega build already on the page exports them.
+ */
+const INTERPRETER_IMPORT = "import { ascending, isString, DisallowedObjectProperties } from 'vega-util';";
+const VENDOR_REWRITE: Readonly<Record<string, (text: string) => string>> = {
+  "vega-interpreter.js": (text) => {
+    if (!text.includes(INTERPRETER_IMPORT))
+      throw new Error("vega-interpreter's import of vega-util changed; see web/assets.ts");
+    return text.replace(
+      INTERPRETER_IMPORT,
+      "const { ascending, isString, DisallowedObjectProperties } = window.vega ?? {};",
+    );
+  },
 };
 
 /** An asset's bytes and content type. */
@@ -43,14 +61,19 @@ export function staticAsset(name: string): Promise<Asset | undefined> {
 export function vendorAsset(name: string): Promise<Asset | undefined> {
   const path = VENDOR[name];
   if (path === undefined) return Promise.resolve(undefined);
-  return cached(`vendor/${name}`, path, TYPES.js as string);
+  return cached(`vendor/${name}`, path, TYPES.js as string, VENDOR_REWRITE[name]);
 }
 
-function cached(key: string, path: () => string, type: string): Promise<Asset | undefined> {
+function cached(
+  key: string,
+  path: () => string,
+  type: string,
+  rewrite?: (text: string) => string,
+): Promise<Asset | undefined> {
   let asset = cache.get(key);
   if (asset === undefined) {
     asset = readFile(path()).then(
-      (body) => ({ body, type }),
+      (body) => ({ body: rewrite ? Buffer.from(rewrite(body.toString("utf8"))) : body, type }),
       (error: NodeJS.ErrnoException) => {
         if (error.code === "ENOENT") return undefined;
         throw error;

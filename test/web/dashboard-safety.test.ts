@@ -120,7 +120,7 @@ describe("lake serve: requests", () => {
       const response = await fetch(base + path);
       const csp = response.headers.get("content-security-policy") ?? "";
       assert.match(csp, /default-src 'none'/, path);
-      assert.match(csp, /script-src 'self' 'unsafe-eval'(;|$)/, path);
+      assert.match(csp, /script-src 'self'(;|$)/, path);
       assert.match(csp, /frame-ancestors 'none'/, path);
       assert.equal(response.headers.get("x-content-type-options"), "nosniff", path);
       assert.equal(response.headers.get("referrer-policy"), "no-referrer", path);
