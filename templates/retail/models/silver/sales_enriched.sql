@@ -15,12 +15,15 @@ WITH typed AS (
     _source_file, _source_row
   FROM stream(bronze.sales)
 ),
--- DECIMAL(38) is wide enough for any parsed quantity × price × discount, so nothing overflows while
--- computing. The discount is computed in DOUBLE and rounded to the cent, so an exact half cent can
--- round down (1.275 → 1.27); the net amount is then exact decimal arithmetic.
-gross AS (SELECT *, CAST(quantity AS DECIMAL(38,0)) * unit_price AS gross FROM typed),
+-- Amounts are exact decimals: a product that does not fit DECIMAL(18,2) is NULL, for the
+-- amounts_in_range rule (times_amount, in macros/cleaning.sql). The discount is computed in DOUBLE
+-- from the exact gross × discount and rounded to the cent, so an exact half cent can round down
+-- (1.275 → 1.27); the net amount is then exact decimal arithmetic.
+gross AS (SELECT *, times_amount(quantity, unit_price) AS gross FROM typed),
 amounts AS (
-  SELECT *, TRY_CAST(round(CAST(gross * discount_pct AS DOUBLE) / 100, 2) AS DECIMAL(38,2)) AS discount
+  SELECT *, TRY_CAST(round(
+    CASE WHEN abs(gross::DOUBLE * discount_pct) < 9e15 THEN CAST(gross * discount_pct AS DOUBLE)
+      ELSE CAST(CAST(gross AS DECIMAL(38,2)) * discount_pct AS DOUBLE) END / 100, 2) AS DECIMAL(18,2)) AS discount
   FROM gross
 )
 SELECT
@@ -30,12 +33,11 @@ SELECT
   coalesce(p.product_key, -1) AS product_key,
   coalesce(l.location_key, -1) AS location_key,
   t.customer_id, t.product_id, t.location_id, t.quantity, t.unit_price, t.discount_pct,
-  -- An amount that does not fit DECIMAL(18,2) is NULL, for the amounts_in_range rule; rows that
-  -- pass the price and discount rules always fit.
-  TRY_CAST(t.gross AS DECIMAL(18,2)) AS gross_amount,
-  TRY_CAST(t.discount AS DECIMAL(18,2)) AS discount_amount,
+  -- Rows that pass the price and discount rules always fit DECIMAL(18,2).
+  t.gross AS gross_amount,
+  t.discount AS discount_amount,
   TRY_CAST(t.gross - t.discount AS DECIMAL(18,2)) AS net_amount,
-  TRY_CAST(CAST(t.quantity AS DECIMAL(38,0)) * p.unit_cost AS DECIMAL(18,2)) AS cost_amount,
+  times_amount(t.quantity, p.unit_cost) AS cost_amount,
   t.payment_method, t.channel,
   p.category, p.subcategory, p.brand,
   l.region, l.store_type, l.country,
