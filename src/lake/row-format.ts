@@ -162,3 +162,15 @@ function width(text: string): number {
   for (const _ of text) n++;
   return n;
 }
+
+/** A byte count in B, KiB, MiB, GiB or TiB, one decimal above bytes (`1.5 MiB`). */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+}

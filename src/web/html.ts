@@ -3,6 +3,7 @@
  * already {@link Html}, the page layout with its navigation, and data handed to the browser scripts as
  * JSON in a non-executable `<script type="application/json">` (the CSP allows no inline script).
  */
+import { formatBytes as formatByteCount } from "../lake/index.ts";
 
 /** Markup that is safe to insert as is. */
 export class Html {
@@ -92,17 +93,9 @@ ${body}
 </html>`}`;
 }
 
-/** Bytes in KiB, MiB or GiB. */
+/** Bytes in KiB, MiB or GiB, or a dash. */
 export function formatBytes(bytes: number | null): string {
-  if (bytes === null) return "–";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
+  return bytes === null ? "–" : formatByteCount(bytes);
 }
 
 /** A whole number with thousands separators, or a dash. */

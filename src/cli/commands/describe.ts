@@ -1,5 +1,5 @@
 /** `lake describe TABLE [--json] [--project DIR]` */
-import { DeltaContext, describeTable, openTable, typeToString } from "../../lake/index.ts";
+import { DeltaContext, describeTable, formatBytes, openTable, typeToString } from "../../lake/index.ts";
 import { JSON_OPTION, onePositional, PROJECT_OPTION, projectFlag, TABLE_ARGUMENT } from "../args.ts";
 import type { Command } from "../command.ts";
 import { printJson } from "../output.ts";
@@ -43,14 +43,3 @@ export const describe: Command = {
     io.stdout(`${lines.join("\n")}\n`);
   },
 };
-
-function formatBytes(bytes: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
