@@ -16,11 +16,6 @@ export { MemoryStore, type MemoryStoreOptions } from "./memory-store.ts";
 export type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
 export { prefixedStore } from "./prefixed-store.ts";
 export { createS3Client, type S3ConnectionOptions } from "./s3-client.ts";
-export {
-  parseS3Url,
-  S3_STORE_ACTIONS,
-  S3RequestError,
-  S3Store,
-  type S3StoreOptions,
-} from "./s3-store.ts";
+export { S3RequestError } from "./s3-errors.ts";
+export { parseS3Url, S3_STORE_ACTIONS, S3Store, type S3StoreOptions } from "./s3-store.ts";
 export { isAlive, ownedName, ownerOf, removeLeftBehind, type StagingOwner } from "./staging-owner.ts";

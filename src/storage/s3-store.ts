@@ -7,7 +7,6 @@
  * retries throttling, 5xx and network errors with backoff and jitter (see `s3-client.ts`).
  */
 
-import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import {
   DeleteObjectCommand,
@@ -18,13 +17,14 @@ import {
   type ListObjectsV2CommandOutput,
   PutObjectCommand,
   type S3Client,
-  S3ServiceException,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { clampRange } from "./clamp-range.ts";
 import { ObjectExistsError, ObjectNotFoundError, StorageError } from "./errors.ts";
 import { validateKey, validatePrefix } from "./key.ts";
+import { MultipartEtag } from "./multipart-etag.ts";
 import type { ListOptions, ObjectMeta, ObjectStore, PutOptions } from "./object-store.ts";
+import { attempts, isBrokenReply, isConditionalConflict, S3RequestError, s3Failure } from "./s3-errors.ts";
 
 /** Where an S3Store keeps its objects. */
 export interface S3StoreOptions {
@@ -46,22 +46,6 @@ export const S3_STORE_ACTIONS = {
   bucket: ["s3:ListBucket"],
   objects: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
 } as const;
-
-/** An S3 request failed for a reason other than a missing key or a lost put-if-absent. */
-export class S3RequestError extends StorageError {
-  constructor(
-    readonly operation: string,
-    readonly location: string,
-    readonly status: number | undefined,
-    readonly code: string,
-    options?: ErrorOptions,
-  ) {
-    super(
-      `S3 ${operation} ${location} failed: ${code}${status === undefined ? "" : ` (HTTP ${status})`}`,
-      options,
-    );
-  }
-}
 
 /** An `s3://bucket/prefix` URL split into its bucket and prefix. */
 export function parseS3Url(url: string): { bucket: string; prefix: string } {
@@ -129,7 +113,7 @@ export class S3Store implements ObjectStore {
         etag: output.ETag ?? "",
       };
     } catch (error) {
-      throw this.#failure("HeadObject", key, error);
+      throw s3Failure(this.location, "HeadObject", key, error);
     }
   }
 
@@ -153,7 +137,7 @@ export class S3Store implements ObjectStore {
           );
         } catch (error) {
           if (attempt >= BODY_ATTEMPTS || !isBrokenReply(error))
-            throw this.#failure("ListObjectsV2", prefix, error);
+            throw s3Failure(this.location, "ListObjectsV2", prefix, error);
         }
       }
       for (const object of page.Contents ?? []) {
@@ -194,7 +178,7 @@ export class S3Store implements ObjectStore {
           await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** conflicts * (0.5 + Math.random())));
           continue;
         }
-        const failure = this.#failure("PutObject", key, error);
+        const failure = s3Failure(this.location, "PutObject", key, error);
         // A retried conditional put may be refused because its own earlier attempt succeeded (the
         // reply was lost): the object then holds exactly our bytes, and the put is ours.
         const retried = attempts(error) > 1 || conflicts > 0;
@@ -261,7 +245,7 @@ export class S3Store implements ObjectStore {
       // The caller's stream failed: its own error, not a storage one (the upload was aborted).
       if (bodyError !== undefined) throw bodyError;
       await chunks.return?.();
-      const failure = this.#failure("Upload", key, error);
+      const failure = s3Failure(this.location, "Upload", key, error);
       if (failure instanceof ObjectExistsError) {
         const meta = await this.head(key).catch(() => undefined);
         if (meta?.etag === etag.value() && meta.size === etag.size) return meta;
@@ -287,7 +271,8 @@ export class S3Store implements ObjectStore {
       } catch (error) {
         // The connection broke mid-body (the SDK retries only until the headers arrive): resume
         // from where it broke, from the same version of the object.
-        if (attempt >= BODY_ATTEMPTS) throw this.#failure("GetObject (reading the body)", key, error);
+        if (attempt >= BODY_ATTEMPTS)
+          throw s3Failure(this.location, "GetObject (reading the body)", key, error);
         output = await this.#getObject(key, `bytes=${offset}-`, etag);
       }
     }
@@ -299,7 +284,7 @@ export class S3Store implements ObjectStore {
     try {
       await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#root + key }));
     } catch (error) {
-      throw this.#failure("DeleteObject", key, error);
+      throw s3Failure(this.location, "DeleteObject", key, error);
     }
   }
 
@@ -323,7 +308,8 @@ export class S3Store implements ObjectStore {
       try {
         return await (output.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray();
       } catch (error) {
-        if (attempt >= BODY_ATTEMPTS) throw this.#failure(`${operation} (reading the body)`, key, error);
+        if (attempt >= BODY_ATTEMPTS)
+          throw s3Failure(this.location, `${operation} (reading the body)`, key, error);
       }
     }
   }
@@ -340,7 +326,7 @@ export class S3Store implements ObjectStore {
         }),
       );
     } catch (error) {
-      throw this.#failure("GetObject", key, error);
+      throw s3Failure(this.location, "GetObject", key, error);
     }
   }
 
@@ -362,23 +348,6 @@ export class S3Store implements ObjectStore {
       return false;
     }
   }
-
-  /** The storage error for an SDK error of `operation` on `key`. */
-  #failure(operation: string, key: string, error: unknown): Error {
-    if (error instanceof StorageError) return error;
-    const status = error instanceof S3ServiceException ? error.$metadata.httpStatusCode : undefined;
-    const code = error instanceof Error ? error.name : String(error);
-    // Only a missing key is "not found"; a missing bucket or upload is a request error. (HEAD has no
-    // body, so a HEAD in a missing bucket also says NotFound; listing and GET tell them apart.)
-    if (code === "NoSuchKey" || code === "NotFound") {
-      return new ObjectNotFoundError(this.location, key, { cause: error });
-    }
-    if (status === 412 || code === "PreconditionFailed") {
-      return new ObjectExistsError(this.location, key, { cause: error });
-    }
-    const detail = code === "NoSuchBucket" ? "NoSuchBucket: the bucket does not exist" : describe(error);
-    return new S3RequestError(operation, `${this.location}/${key}`, status, detail, { cause: error });
-  }
 }
 
 /** Attempts at reading a whole body whose transfer breaks after the reply started. */
@@ -386,36 +355,6 @@ const BODY_ATTEMPTS = 3;
 
 /** How often a conditional put is retried after 409 ConditionalRequestConflict. */
 const CONFLICT_RETRIES = 5;
-
-function isConditionalConflict(error: unknown): boolean {
-  return error instanceof Error && error.name === "ConditionalRequestConflict";
-}
-
-/**
- * An error from a reply that started well and then broke off: no error status, and Node's "aborted"
- * of a reply cut mid-body (the SDK does not retry once a reply has started).
- */
-function isBrokenReply(error: unknown): boolean {
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  const code = (error as { code?: string }).code;
-  return (
-    (status === undefined || status < 300) &&
-    error instanceof Error &&
-    (error.message === "aborted" || code === "ERR_STREAM_PREMATURE_CLOSE")
-  );
-}
-
-/** How many attempts the SDK made for the failed request (1 when unknown). */
-function attempts(error: unknown): number {
-  return (error as { $metadata?: { attempts?: number } }).$metadata?.attempts ?? 1;
-}
-
-/** The error's code and message, without anything from the request (no credentials, no headers). */
-function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const message = error.message && error.message !== "UnknownError" ? `: ${error.message}` : "";
-  return `${error.name}${message}`;
-}
 
 /** S3 times have whole seconds in HEAD replies; listings are truncated alike so both agree. */
 function toMillis(date: Date | undefined): number {
@@ -436,41 +375,4 @@ async function readUpTo(
     size += next.value.byteLength;
   }
   return { head: Buffer.concat(buffered), done: false };
-}
-
-/**
- * The ETag S3 gives an object uploaded in parts of `partSize` bytes: the MD5 of the parts' MD5s,
- * then `-<parts>` (for objects not encrypted with KMS).
- */
-export class MultipartEtag {
-  readonly #partDigests: Buffer[] = [];
-  #part = createHash("md5");
-  #partBytes = 0;
-  size = 0;
-
-  constructor(readonly partSize: number) {}
-
-  update(bytes: Uint8Array): void {
-    let offset = 0;
-    while (offset < bytes.byteLength) {
-      const take = Math.min(this.partSize - this.#partBytes, bytes.byteLength - offset);
-      this.#part.update(bytes.subarray(offset, offset + take));
-      this.#partBytes += take;
-      this.size += take;
-      offset += take;
-      if (this.#partBytes === this.partSize) this.#finishPart();
-    }
-  }
-
-  value(): string {
-    const digests =
-      this.#partBytes > 0 ? [...this.#partDigests, this.#part.copy().digest()] : this.#partDigests;
-    return `"${createHash("md5").update(Buffer.concat(digests)).digest("hex")}-${digests.length}"`;
-  }
-
-  #finishPart(): void {
-    this.#partDigests.push(this.#part.digest());
-    this.#part = createHash("md5");
-    this.#partBytes = 0;
-  }
 }

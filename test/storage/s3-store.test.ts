@@ -13,7 +13,7 @@ import {
   S3Store,
   StorageError,
 } from "../../src/storage/index.ts";
-import { MultipartEtag } from "../../src/storage/s3-store.ts";
+import { MultipartEtag } from "../../src/storage/multipart-etag.ts";
 import { startFaultyS3Proxy } from "../helpers/faulty-s3-proxy.ts";
 import { describeWithS3, emptyBucket } from "../helpers/s3.ts";
 import { describeObjectStoreContract } from "./object-store-contract.ts";
