@@ -5,7 +5,6 @@
  * Both commits carry a `txn` per file, so a re-run, or a run after a crash between the two, ingests
  * nothing twice. Every record is accounted for: records = bronze rows + rejected lines.
  */
-import { createHash } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { field, type Row, type Snapshot, type StructType, struct } from "../delta/index.ts";
@@ -20,6 +19,7 @@ import {
   writeTable,
 } from "../engine/index.ts";
 import type { ObjectStore } from "../storage/index.ts";
+import { sha256Of } from "./chunk-hash.ts";
 import { MAX_LINE_BYTES, type PrepassReject, type PrepassResult, prepassCsv } from "./csv-prepass.ts";
 import { AccountingError } from "./errors.ts";
 import { type LandingFile, listLandingFiles, readLandingFile } from "./landing.ts";
@@ -126,7 +126,7 @@ export async function ingestSource(
     let generation = (state?.generation ?? 1) + (state?.event === "set_aside" ? 1 : 0);
     const settled = state !== undefined && log.recorded(file.key) >= generation;
     if (settled && (state.size !== file.size || state.etag !== file.etag)) {
-      const sha256 = await checksum(readLandingFile(landing, file.key));
+      const sha256 = await sha256Of(readLandingFile(landing, file.key));
       if (sha256 !== state.sha256) {
         const was = `${state.size} bytes, sha256 ${state.sha256?.slice(0, 12)}…`;
         const now = `${file.size} bytes, sha256 ${sha256.slice(0, 12)}…`;
@@ -354,13 +354,6 @@ export async function ingestSource(
 
 /** The counts of an event that is not a load. */
 const blankCounts = { records: null, bronzeRows: null, rejectedLines: null } as const;
-
-/** SHA-256 of a file's bytes, hex. */
-async function checksum(bytes: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of bytes) hash.update(chunk);
-  return hash.digest("hex");
-}
 
 interface StagedFile {
   readonly path: string;

@@ -27,6 +27,13 @@ export interface ChunkHash {
   close(): void;
 }
 
+/** The hex SHA-256 of a whole stream, hashed inline (nothing else runs beside it). */
+export async function sha256Of(bytes: AsyncIterable<Uint8Array>): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of bytes) hash.update(chunk);
+  return hash.digest("hex");
+}
+
 /** A SHA-256 for a stream of about `expectedBytes`. */
 export function chunkHash(expectedBytes: number): ChunkHash {
   if (expectedBytes < WORKER_FROM_BYTES) {

@@ -3,10 +3,10 @@
  * (`landing/<source>/<file>`), write-once. A file is never overwritten or deleted by the pipeline; landing the same bytes again is
  * a no-op, landing different bytes under a taken name is refused.
  */
-import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { basename } from "node:path";
 import { ObjectExistsError, type ObjectStore } from "../storage/index.ts";
+import { sha256Of } from "./chunk-hash.ts";
 import { headerProblem, MAX_LINE_BYTES } from "./csv-prepass.ts";
 import { LandingError } from "./errors.ts";
 import { zoneStore } from "./layer-tables.ts";
@@ -59,7 +59,7 @@ export async function landFiles(project: ProjectConfig, files: readonly string[]
       landed.push({ file, source: source.name, key, copied: true });
     } catch (error) {
       if (!(error instanceof ObjectExistsError)) throw error;
-      if ((await sha256(landing.getStream(key))) !== (await sha256(createReadStream(file)))) {
+      if ((await sha256Of(landing.getStream(key))) !== (await sha256Of(createReadStream(file)))) {
         throw new LandingError(
           `landing/${key} already exists with different content; landing is write-once: give the new file another name`,
         );
@@ -103,12 +103,6 @@ async function firstLine(file: string): Promise<Buffer> {
   }
   const line = Buffer.concat(parts);
   return line.at(-1) === 0x0d && !line.subarray(0, -1).includes(0x0d) ? line.subarray(0, -1) : line;
-}
-
-async function sha256(bytes: AsyncIterable<Uint8Array>): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of bytes) hash.update(chunk);
-  return hash.digest("hex");
 }
 
 /**
