@@ -78,8 +78,9 @@ interface PlannedFile {
   readonly appId: string;
   /** The generation to load: 1, plus one per retry. */
   readonly generation: number;
-  /** A previous generation's lines must be replaced. */
-  readonly replaces: boolean;
+  /** The generation bronze and the rejects table hold (0: none); an earlier one's lines are replaced. */
+  readonly bronzeAt: number;
+  readonly rejectsAt: number;
   readonly needBronze: boolean;
   readonly needRejects: boolean;
   readonly needLog: boolean;
@@ -162,15 +163,16 @@ export async function ingestSource(
         }
       }
     }
-    const done = (snapshot: Snapshot | undefined) => (snapshot?.txn(appId)?.version ?? 0) >= generation;
-    const previous = bronzeSnapshot?.txn(appId)?.version ?? 0;
+    const holds = (snapshot: Snapshot | undefined) => snapshot?.txn(appId)?.version ?? 0;
+    const [bronzeAt, rejectsAt] = [holds(bronzeSnapshot), holds(rejectsSnapshot)];
     plan.push({
       file,
       appId,
       generation,
-      replaces: previous > 0 && previous < generation,
-      needBronze: !done(bronzeSnapshot),
-      needRejects: !done(rejectsSnapshot),
+      bronzeAt,
+      rejectsAt,
+      needBronze: bronzeAt < generation,
+      needRejects: rejectsAt < generation,
       needLog: log.recorded(file.key) < generation,
       firstLoad: state === undefined,
     });
@@ -218,9 +220,12 @@ export async function ingestSource(
       ["_source_row", "BIGINT"],
       ...source.columns.map((c) => [c, "VARCHAR"] as const),
     ];
-    /** A reloaded file's earlier lines leave the table in the commit that adds the new ones. */
-    const replacing = (files: readonly PlannedFile[]) => {
-      const keys = files.filter((p) => p.replaces).map((p) => sqlString(p.file.key));
+    /**
+     * A reloaded file's earlier lines leave the table in the commit that adds the new ones; `held` is
+     * the generation that table holds, so a table a crash left behind is replaced on its own.
+     */
+    const replacing = (files: readonly PlannedFile[], held: (p: PlannedFile) => number) => {
+      const keys = files.filter((p) => held(p) > 0).map((p) => sqlString(p.file.key));
       return keys.length > 0 ? { removeRows: `_source_file IN (${keys.join(", ")})` } : {};
     };
     const forBronze = todo.filter((p) => p.needBronze);
@@ -246,7 +251,12 @@ export async function ingestSource(
               ON k.staged = s.${scan.fileColumn}`;
       const txn = forBronze.map((p) => ({ appId: p.appId, version: p.generation }));
       bronzeRows = (
-        await writeTable(ctx, bronze, { sql }, { txn, tableName: source.name, ...replacing(forBronze) })
+        await writeTable(
+          ctx,
+          bronze,
+          { sql },
+          { txn, tableName: source.name, ...replacing(forBronze, (p) => p.bronzeAt) },
+        )
       ).rowsWritten;
       if (scan !== undefined)
         addDuckDbRejects(staged, await takeCsvRejects(ctx.session, scan), source.columns.length);
@@ -282,7 +292,12 @@ export async function ingestSource(
         ctx,
         rejects,
         { rows, schema: REJECTS_SCHEMA },
-        { txn, tableName: `${source.name}_rejects`, mergeSchema: true, ...replacing(forRejects) },
+        {
+          txn,
+          tableName: `${source.name}_rejects`,
+          mergeSchema: true,
+          ...replacing(forRejects, (p) => p.rejectsAt),
+        },
       );
     }
     const expected = forBronze.reduce((sum, p) => {

@@ -14,6 +14,7 @@ import {
   ingestSource,
   LandingError,
   landingFileStatuses,
+  landingLogStore,
   type ProjectConfig,
   parseProject,
   retryLandingFile,
@@ -98,6 +99,28 @@ describe("landing files after a run", () => {
     assert.deepEqual(await rows(bronze), ["sales/sales_1.csv:2:a", "sales/sales_1.csv:3:b"]);
     assert.deepEqual(await rows(rejects), ["sales/sales_1.csv:4:3,c"]);
     assert.equal((await ctx.snapshot(bronze)).version, bronzeVersion + 1, "one commit removed and added");
+    assert.equal(await state("sales/sales_1.csv"), "ingested");
+  });
+
+  it("replaces a retried file's rejected lines when a crash came between its bronze and rejects commits", async () => {
+    await land("sales/sales_1.csv", "id,name,qty\n1,a,1\n2,b\n");
+    await run();
+    await writeFile(path("sales/sales_1.csv"), "id,name,qty\n1,a,1\n3,c\n");
+    await retryLandingFile(ctx, project, "sales/sales_1.csv", "retry-1");
+    await run();
+    // As if the run had died after its bronze commit: the rejects and landing-log commits are undone.
+    const { bronze, rejects } = bronzeStores(project, source());
+    const undo = async (table: string) => {
+      const version = String((await ctx.snapshot(storeOf(table))).version).padStart(20, "0");
+      await rm(join(table, "_delta_log", `${version}.json`));
+    };
+    const storeOf = (table: string) => (table.endsWith("sales_rejects") ? rejects : landingLogStore(project));
+    await undo(join(project.zones.bronze, "sales_rejects"));
+    await undo(join(project.systemDirectory, "landing_files"));
+    const [recovered] = await run();
+    assert.deepEqual([recovered?.records, recovered?.bronzeRows, recovered?.rejects], [2, 1, 1]);
+    assert.deepEqual(await rows(bronze), ["sales/sales_1.csv:2:a"]);
+    assert.deepEqual(await rows(rejects), ["sales/sales_1.csv:3:3,c"], "the first load's reject is gone");
     assert.equal(await state("sales/sales_1.csv"), "ingested");
   });
 
