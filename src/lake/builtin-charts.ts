@@ -2,7 +2,7 @@
  * The charts every project has, drawn from the lake's own run log rather than from SQL a project
  * declares: what the expectations caught in each run, and how long each run took.
  */
-import type { RunRecord } from "../pipeline/index.ts";
+import type { ModelCounts, RunRecord } from "../pipeline/index.ts";
 import type { ChartData, ChartDesign } from "../report/index.ts";
 
 /** A chart built into the lake: its design and how its rows come from the recorded runs. */
@@ -13,18 +13,6 @@ export interface BuiltinChart {
   data(runs: readonly RunRecord[]): ChartData;
 }
 
-/** Per-model counts as run-pipeline.ts records them in the run log. */
-export interface ModelCounts {
-  readonly rebuilt?: boolean;
-  readonly inputRows?: number;
-  readonly rows?: number;
-  readonly quarantined?: number;
-  readonly duplicatesRemoved?: number;
-  readonly retried?: number;
-  readonly seconds?: number;
-  readonly expectations?: Readonly<Record<string, { readonly action?: string; readonly failed?: number }>>;
-}
-
 /** A run's start as a label: runs minutes apart share a day, so the axis shows the time too. */
 export function runLabel(run: RunRecord): string {
   return new Date(run.startedAt).toISOString().slice(0, 19).replace("T", " ");
@@ -32,7 +20,7 @@ export function runLabel(run: RunRecord): string {
 
 /** The models a run built, by `zone.table`, with their counts. */
 export function modelCounts(run: RunRecord): Readonly<Record<string, ModelCounts>> {
-  return (run.counts.models ?? {}) as Readonly<Record<string, ModelCounts>>;
+  return run.counts.models ?? {};
 }
 
 /** Every rule's failures in `run`: its table (`zone.model`), name, action and the rows that failed it. */

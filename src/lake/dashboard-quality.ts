@@ -14,6 +14,7 @@ import {
   projectTables,
   type RunRecord,
 } from "../pipeline/index.ts";
+import { modelCounts } from "./builtin-charts.ts";
 import { projectTableStore } from "./open-table.ts";
 import { type Json, rowValues } from "./row-format.ts";
 import { tableRowBatches } from "./table-rows.ts";
@@ -64,10 +65,6 @@ export async function qualityReport(
   limits: { readonly runLimit: number; readonly sampleRows: number },
 ): Promise<QualityReport> {
   const runs = (await listRuns(ctx, project)).slice(0, limits.runLimit);
-  const modelCounts = (run: RunRecord, table: string) =>
-    (
-      run.counts.models as Record<string, { expectations?: Record<string, { failed?: number }> }> | undefined
-    )?.[table];
   const expectations = project.models.flatMap((model) =>
     model.expectations.map((rule) => {
       const table = `${model.zone}.${model.name}`;
@@ -76,17 +73,13 @@ export async function qualityReport(
         rule: rule.name,
         action: rule.action,
         description: rule.description,
-        failed: runs.map((run) => modelCounts(run, table)?.expectations?.[rule.name]?.failed ?? null),
+        failed: runs.map((run) => modelCounts(run)[table]?.expectations?.[rule.name]?.failed ?? null),
       };
     }),
   );
   const rejectedLines = project.sources.map((source) => ({
     source: source.name,
-    rejected: runs.map(
-      (run) =>
-        (run.counts.bronze as Record<string, { rejects?: number }> | undefined)?.[source.name]?.rejects ??
-        null,
-    ),
+    rejected: runs.map((run) => run.counts.bronze?.[source.name]?.rejects ?? null),
   }));
   const quarantine: QuarantineSample[] = [];
   for (const t of projectTables(project).filter((t) => t.role === "quarantine")) {

@@ -117,11 +117,7 @@ async function figures(project: ProjectConfig): Promise<ReportFigure[]> {
 
 /** The steps of a run from its counts: each source's ingest, then each model's build. */
 function steps(run: RunRecord): ReportStep[] {
-  const bronze = (run.counts.bronze ?? {}) as Record<
-    string,
-    { files?: number; rows?: number; rejects?: number }
-  >;
-  const sources = Object.entries(bronze).map(([source, c]) => ({
+  const sources = Object.entries(run.counts.bronze ?? {}).map(([source, c]) => ({
     step: `bronze.${source}`,
     rows: c.rows ?? 0,
     setAside: c.rejects ?? 0,

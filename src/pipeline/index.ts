@@ -83,11 +83,14 @@ export {
 } from "./run-lease.ts";
 export {
   listRuns,
+  type ModelCounts,
   RUNS_SCHEMA,
+  type RunCounts,
   type RunRecord,
   type RunStatus,
   recordRun,
   runLogStore,
+  type SourceCounts,
 } from "./run-log.ts";
 export { planModels } from "./run-models.ts";
 export {

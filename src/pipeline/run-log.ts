@@ -21,6 +21,34 @@ export const RUNS_SCHEMA: StructType = struct(
 /** How a run ended. */
 export type RunStatus = "succeeded" | "failed" | "interrupted";
 
+/** What a run records of one source's landing → bronze step. */
+export interface SourceCounts {
+  readonly files?: number;
+  readonly rows?: number;
+  readonly rejects?: number;
+}
+
+/** What a run records of one model's build. */
+export interface ModelCounts {
+  readonly rebuilt?: boolean;
+  readonly inputRows?: number;
+  readonly rows?: number;
+  readonly quarantined?: number;
+  readonly duplicatesRemoved?: number;
+  readonly retried?: number;
+  readonly seconds?: number;
+  readonly expectations?: Readonly<Record<string, { readonly action?: string; readonly failed?: number }>>;
+}
+
+/**
+ * A run's counts, per source and per model (`zone.table`). Every field may be missing: runs recorded
+ * by earlier versions have fewer, and new ones add fields rather than columns.
+ */
+export interface RunCounts {
+  readonly bronze?: Readonly<Record<string, SourceCounts>>;
+  readonly models?: Readonly<Record<string, ModelCounts>>;
+}
+
 /** One recorded run. */
 export interface RunRecord {
   readonly runId: string;
@@ -28,8 +56,8 @@ export interface RunRecord {
   readonly endedAt: number;
   readonly status: RunStatus;
   readonly error: string | null;
-  /** Rows and files per layer and table, as recorded. */
-  readonly counts: Readonly<Record<string, unknown>>;
+  /** Rows and files per source and model, as recorded. */
+  readonly counts: RunCounts;
 }
 
 /** The run log table's store. */
@@ -68,7 +96,7 @@ export async function listRuns(ctx: DeltaContext, project: ProjectConfig): Promi
       endedAt: Number((row.ended_at as bigint) / 1000n),
       status: row.status === "failed" || row.status === "interrupted" ? row.status : "succeeded",
       error: typeof row.error === "string" ? row.error : null,
-      counts: JSON.parse(String(row.counts ?? "{}")) as Record<string, unknown>,
+      counts: JSON.parse(String(row.counts ?? "{}")) as RunCounts,
     });
   }
   return runs.sort((a, b) => b.startedAt - a.startedAt);

@@ -14,7 +14,7 @@ import type { ModelResult } from "./model-build.ts";
 import { ModelGraphError, modelId, nearest } from "./model-graph.ts";
 import { type ProjectConfig, ZONES } from "./project-config.ts";
 import { asResourceError } from "./resource-error.ts";
-import { type RunStatus, recordRun } from "./run-log.ts";
+import { type RunCounts, type RunStatus, recordRun } from "./run-log.ts";
 import { planModels, runModels } from "./run-models.ts";
 
 export interface RunOptions {
@@ -226,7 +226,7 @@ export function describeResult(m: ModelResult): string {
 function runCounts(result: {
   bronze: ReadonlyArray<{ source: string; files: readonly FileIngest[] }>;
   models: readonly ModelResult[];
-}): Record<string, unknown> {
+}): RunCounts {
   const sum = (files: readonly FileIngest[], pick: (f: FileIngest) => number) =>
     files.filter((f) => f.ingested).reduce((t, f) => t + pick(f), 0);
   return {
